@@ -1,0 +1,180 @@
+"""Pure data model of a disclosure: documents, tables, rows, cells, claims, findings.
+
+No I/O here. Amounts are ``decimal.Decimal``; an empty cell is ``None`` and stays
+distinguishable from a printed ``0.00``; a cell printed as ``——`` is ``DASH``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import List, Optional
+
+
+class _Dash:
+    """A cell printed as ``——``: it cannot hold a value (not zero, not blank)."""
+
+    def __repr__(self) -> str:  # pragma: no cover - trivial
+        return "DASH"
+
+    def __reduce__(self):
+        return (_dash, ())
+
+
+def _dash():
+    return DASH
+
+
+DASH = _Dash()
+
+# Document kinds
+BUDGET = "预算"
+FINAL = "决算"
+PERFORMANCE = "绩效"
+
+
+@dataclass
+class Cell:
+    """One cell of a table body: raw text plus parsed amount and provenance."""
+
+    text: str
+    value: Optional[Decimal] = None  # parsed amount, None when blank / not numeric
+    page: Optional[int] = None  # 1-based PDF page
+
+    @property
+    def blank(self) -> bool:
+        return self.text.strip() == ""
+
+    @property
+    def is_dash(self) -> bool:
+        return self.text.strip() in ("——", "—", "--", "-—", "—-")
+
+
+@dataclass
+class Row:
+    cells: List[Cell]
+    page: Optional[int] = None
+    code: Optional[str] = None  # rebuilt full function / economic code
+    name: Optional[str] = None  # item name (科目名称 / 项目)
+    level: Optional[int] = None  # 1 类, 2 款, 3 项 (function codes) or by code length
+    is_total: bool = False  # a 合计 / 总计 row
+
+    def texts(self) -> List[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass
+class Table:
+    """A standard table (or any other table found), stitched across pages."""
+
+    kind: str  # canonical kind key, see classify.KINDS; "other" when unknown
+    title: str
+    header: List[List[str]]  # header rows, merged cells resolved (text in first cell)
+    rows: List[Row]
+    columns: List[str] = field(default_factory=list)  # one flattened name per column
+    label: Optional[str] = None  # printed label (预算公开表1 / 公开01表), may be wrong
+    unit: Optional[str] = None  # 万元 / 元
+    pages: List[int] = field(default_factory=list)
+    empty: bool = False  # printed "本表无数据"
+    note: Optional[str] = None
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.columns) if self.columns else (len(self.header[0]) if self.header else 0)
+
+    def grid(self) -> List[List[str]]:
+        """The raw grid: header rows then body rows as text."""
+        return [list(h) for h in self.header] + [r.texts() for r in self.rows]
+
+    def col(self, *names: str) -> Optional[int]:
+        """Index of the first column whose flattened name contains all ``names``."""
+        for i, c in enumerate(self.columns):
+            if all(n in c for n in names):
+                return i
+        return None
+
+    def find_row(self, code: Optional[str] = None, name: Optional[str] = None) -> Optional[Row]:
+        for r in self.rows:
+            if code is not None and r.code == code:
+                return r
+        if name is not None:
+            for r in self.rows:
+                if r.name and _norm_name(r.name) == _norm_name(name):
+                    return r
+        return None
+
+
+def _norm_name(s: str) -> str:
+    return "".join(s.split()).replace("(", "（").replace(")", "）")
+
+
+@dataclass
+class Claim:
+    """A checkable statement of the narrative (情况说明)."""
+
+    subject: str  # e.g. 基本支出, 项目支出, "三公"经费, 机关运行经费, 支出预算
+    amount: Optional[Decimal] = None  # 万元 amount stated
+    share: Optional[Decimal] = None  # 占 xx.xx%
+    change: Optional[Decimal] = None  # 比上年增减额 (signed)
+    change_rate: Optional[Decimal] = None  # 比上年增减率 % (signed); None for ∞
+    change_rate_infinite: bool = False
+    execution_rate: Optional[Decimal] = None  # 完成年初预算的 xx%
+    page: Optional[int] = None
+    text: str = ""
+
+
+@dataclass
+class Document:
+    department: Optional[str]
+    year: Optional[int]
+    kind: str  # 预算 / 决算 / 绩效
+    unit: Optional[str]
+    source: str
+    tables: List[Table] = field(default_factory=list)
+    claims: List[Claim] = field(default_factory=list)
+    n_pages: int = 0
+    warnings: List[str] = field(default_factory=list)
+
+    def table(self, kind: str) -> Optional[Table]:
+        for t in self.tables:
+            if t.kind == kind:
+                return t
+        return None
+
+    def tables_of(self, kind: str) -> List[Table]:
+        return [t for t in self.tables if t.kind == kind]
+
+
+@dataclass(frozen=True)
+class CellRef:
+    table: str  # table kind (sheet key)
+    row: int  # 0-based body row index
+    col: int  # 0-based column index
+    page: Optional[int] = None
+
+
+@dataclass
+class Finding:
+    id: str  # rule id, e.g. TREE, SPLIT, TIE, BALANCE
+    severity: str  # error / warning / info
+    message: str
+    cells: List[CellRef] = field(default_factory=list)
+    expected: Optional[Decimal] = None
+    actual: Optional[Decimal] = None
+    tolerance: Optional[Decimal] = None
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "message": self.message,
+            "expected": None if self.expected is None else str(self.expected),
+            "actual": None if self.actual is None else str(self.actual),
+            "tolerance": None if self.tolerance is None else str(self.tolerance),
+            "cells": [
+                {"table": c.table, "row": c.row, "col": c.col, "page": c.page} for c in self.cells
+            ],
+        }
+
+
+class XlbudgetError(Exception):
+    """A clear, user-facing error (bad input, unreadable file...)."""

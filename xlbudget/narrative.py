@@ -1,0 +1,147 @@
+"""Pure: extract checkable claims from the narrative (情况说明).
+
+"基本支出297.89万元，占90.41%；项目支出31.61万元，占9.59%"
+"比上年减少6.32万元，下降1.88%"   "完成年初预算的134.52%"   "增长∞%"
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import List, Optional, Sequence
+
+from .model import Claim
+from .raw import TextLine
+
+# subject keywords, longest first; value = canonical subject
+SUBJECTS = [
+    ("公务用车购置及运行维护费", "公务用车购置及运行费"),
+    ("公务用车购置及运行费", "公务用车购置及运行费"),
+    ("公务用车运行维护费", "公务用车运行维护费"),
+    ("公务用车购置费", "公务用车购置费"),
+    ("因公出国（境）费", "因公出国（境）费"),
+    ("因公出国(境)费", "因公出国（境）费"),
+    ("公务接待费", "公务接待费"),
+    ("“三公”经费", "三公经费"),
+    ("\"三公\"经费", "三公经费"),
+    ("三公经费", "三公经费"),
+    ("机关运行经费", "机关运行经费"),
+    ("人员经费", "人员经费"),
+    ("公用经费", "公用经费"),
+    ("基本支出", "基本支出"),
+    ("项目支出", "项目支出"),
+    ("政府采购", "政府采购"),
+    ("收入预算", "收入预算"),
+    ("支出预算", "支出预算"),
+    ("收入总计", "收入总计"),
+    ("支出总计", "支出总计"),
+    ("收入合计", "收入合计"),
+    ("支出合计", "支出合计"),
+    ("财政拨款", "财政拨款"),
+    ("一般公共预算", "一般公共预算"),
+    ("上年结转", "上年结转"),
+    ("本年收入", "本年收入"),
+    ("本年预算安排", "本年预算安排"),
+    ("政府性基金", "政府性基金"),
+    ("国有资本经营", "国有资本经营"),
+]
+from .codes import CLASSES as _CLASSES  # noqa: E402
+
+SUBJECTS = sorted(SUBJECTS + [(n, n) for n in _CLASSES.values()], key=lambda x: -len(x[0]))
+# parts of a total: a change stated after them belongs to the total of the sentence
+COMPONENTS = {"上年结转", "本年收入", "本年预算安排", "政府性基金", "国有资本经营"}
+
+_NUM = r"(\d[\d,]*(?:\.\d+)?)"
+AMOUNT_RE = re.compile(_NUM + r"\s*万元")
+SHARE_RE = re.compile(r"占(?:比|总支出的?|支出总额的?|[^，。；%]{0,8}?的)?\s*" + _NUM + r"\s*[%％]")
+CHANGE_RE = re.compile(
+    r"比(?:上年|上一年|\d{4}年)[^，。；\d]{0,10}?(增加|减少|增长|下降|持平)(?:了)?\s*" + _NUM + r"?\s*(万元)?"
+)
+RATE_RE = re.compile(r"(增长|下降|增加|减少|减)(?:了)?\s*(∞|" + _NUM[1:-1] + r")\s*[%％]")
+EXEC_RE = re.compile(r"完成(?:年初|全年)?预算的?\s*" + _NUM + r"\s*[%％]")
+
+
+def _dec(s: Optional[str]) -> Optional[Decimal]:
+    if s is None:
+        return None
+    try:
+        return Decimal(s.replace(",", ""))
+    except Exception:
+        return None
+
+
+def _subject_before(text: str, pos: int) -> Optional[str]:
+    window = text[max(0, pos - 40):pos]
+    cut = max(window.rfind(ch) for ch in "，,；;。")
+    if cut >= 0:
+        window = window[cut + 1:]
+    best = None
+    best_at = -1
+    for kw, canon in SUBJECTS:
+        i = window.rfind(kw)
+        if i > best_at or (i == best_at and i >= 0 and best is not None and len(kw) > len(best[0])):
+            best_at, best = i, (kw, canon)
+    return best[1] if best and best_at >= 0 else None
+
+
+def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
+    """Claims from narrative lines (lines are joined per page, then split in clauses)."""
+    # join lines into one stream, keeping a page per character
+    text_parts: List[str] = []
+    pages: List[int] = []
+    for ln in lines:
+        t = "".join(ln.text.split())
+        text_parts.append(t)
+        pages.extend([ln.page] * len(t))
+    text = "".join(text_parts)
+    claims: List[Claim] = []
+    amounts = list(AMOUNT_RE.finditer(text))
+    for k, m in enumerate(amounts):
+        # skip amounts that are themselves the 增减额 of a change clause
+        pre = text[max(0, m.start() - 14):m.start()]
+        if re.search(r"(增加|减少|增长|下降)(了)?$", pre):
+            continue
+        subject = _subject_before(text, m.start())
+        if subject is None:
+            continue
+        end = len(text)
+        for m2 in amounts[k + 1:]:
+            pre2 = text[max(0, m2.start() - 14):m2.start()]
+            if not re.search(r"(增加|减少|增长|下降)(了)?$", pre2):
+                end = m2.start()
+                break
+        stop = re.search(r"[。；;]", text[m.end():end])
+        seg_end = m.end() + stop.start() if stop else end
+        seg = text[m.end():seg_end]
+        c = Claim(subject=subject, amount=_dec(m.group(1)), page=pages[m.start()] if pages else None,
+                  text=text[max(0, m.start() - 20):seg_end][:160])
+        s = SHARE_RE.search(seg)
+        if s and s.start() < 12:
+            c.share = _dec(s.group(1))
+        ch = CHANGE_RE.search(seg)
+        target = c
+        if ch and subject in COMPONENTS:
+            # "收入总计A万元，其中：本年收入B万元，上年结转C万元，比上年减少D万元": D is for the total
+            sent_start = max(text.rfind(p, 0, m.start()) for p in "。；;")
+            for prev in reversed(claims):
+                if prev.subject not in COMPONENTS and prev._pos > sent_start:
+                    target = prev
+                    break
+        c._pos = m.start()
+        if ch:
+            word, val = ch.group(1), _dec(ch.group(2))
+            if word == "持平":
+                target.change = Decimal(0)
+            elif val is not None and ch.group(3):
+                target.change = -val if word in ("减少", "下降") else val
+        r = RATE_RE.search(seg)
+        if r:
+            if r.group(2) == "∞":
+                target.change_rate_infinite = True
+            else:
+                v = _dec(r.group(2))
+                target.change_rate = -v if r.group(1) in ("减少", "下降", "减") else v
+        e = EXEC_RE.search(seg)
+        if e:
+            c.execution_rate = _dec(e.group(1))
+        claims.append(c)
+    return claims

@@ -1,0 +1,99 @@
+"""Amount parsing as Decimal and rounding-aware comparison."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Optional
+
+DASHES = {"——", "—", "--", "－－", "—-", "-—", "─", "──"}
+_AMOUNT_RE = re.compile(r"^[-−－]?\(?[-−－]?\d{1,3}(,\d{3})+(\.\d+)?\)?$|^[-−－]?\(?\d+(\.\d+)?\)?$|^[-−－]?\.\d+$")
+
+
+def clean(text: Optional[str]) -> str:
+    if text is None:
+        return ""
+    return "".join(str(text).split())
+
+
+def is_dash(text: Optional[str]) -> bool:
+    return clean(text) in DASHES
+
+
+def parse_amount(text: Optional[str]) -> Optional[Decimal]:
+    """Parse a printed amount: ``1,234.50`` ``-16.28`` ``(16.28)`` ``0.00``.
+
+    Returns ``None`` for blanks, dashes and anything that is not an amount
+    (so names never become numbers). Thousands separators must be well placed.
+    """
+    s = clean(text)
+    if not s or s in DASHES:
+        return None
+    s = s.replace("，", ",").replace("−", "-").replace("－", "-")
+    if not _AMOUNT_RE.match(s):
+        return None
+    neg = False
+    if s.startswith("(") and s.endswith(")"):
+        neg, s = True, s[1:-1]
+    elif s.startswith("-(") and s.endswith(")"):
+        neg, s = True, s[2:-1]
+    s = s.replace(",", "")
+    try:
+        v = Decimal(s)
+    except InvalidOperation:
+        return None
+    return -v if neg else v
+
+
+def looks_numeric(text: Optional[str]) -> bool:
+    return parse_amount(text) is not None
+
+
+def decimals_of(v: Optional[Decimal]) -> int:
+    if v is None:
+        return 2
+    exp = v.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 2
+
+
+def half_ulp(v: Optional[Decimal], default_decimals: int = 2) -> Decimal:
+    """Half a unit in the last printed place: the rounding error a printed value can carry."""
+    d = decimals_of(v) if v is not None else default_decimals
+    d = max(d, default_decimals)  # "20.1" printed without trailing zero is still a 2-decimal figure
+    return Decimal(5) / (Decimal(10) ** (d + 1))
+
+
+def tolerance(total: Optional[Decimal], terms: Iterable[Optional[Decimal]], decimals: int = 2) -> Decimal:
+    """Tolerance for ``total == sum(terms)`` in the spirit of XBRL Calculations 1.1.
+
+    Each printed figure (the total and every non-blank term) may be off from its
+    unrounded value by half a unit in its last place, so the interval of
+    possible true sums grows with the number of rounded terms. A blank term
+    is exactly zero and adds nothing.
+    """
+    tol = half_ulp(total, decimals)
+    for t in terms:
+        if t is not None:
+            tol += half_ulp(t, decimals)
+    return tol
+
+
+def consistent(total: Optional[Decimal], terms: Iterable[Optional[Decimal]], decimals: int = 2):
+    """Return (ok, computed_sum, difference, tolerance)."""
+    terms = list(terms)
+    s = sum((t for t in terms if t is not None), Decimal(0))
+    tot = total if total is not None else Decimal(0)
+    tol = tolerance(total, terms, decimals)
+    diff = tot - s
+    return abs(diff) <= tol, s, diff, tol
+
+
+def fmt(v: Optional[Decimal]) -> str:
+    if v is None:
+        return "空"
+    return f"{v:,.2f}" if v == v.quantize(Decimal("0.01")) else f"{v:,}"
+
+
+def pct(numer: Decimal, denom: Decimal) -> Optional[Decimal]:
+    if denom == 0:
+        return None
+    return (numer / denom * 100).quantize(Decimal("0.01"))

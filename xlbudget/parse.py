@@ -1,0 +1,274 @@
+"""Pure: raw blocks -> :class:`~xlbudget.model.Document`.
+
+Stitched grids are split into header and body, classified, their amounts parsed
+as Decimal, codes rebuilt with levels, and the narrative claims extracted.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import List, Optional, Tuple
+
+from . import classify, codes
+from .model import Cell, Document, Row, Table
+from .narrative import extract_claims
+from .numbers import looks_numeric, parse_amount
+from .raw import RawDocument, TextLine
+from .stitch import LogicalTable, group_tables, is_page_furniture
+
+UNIT_RE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(万元|元|千元|亿元)")
+DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|单\s*位|金额单位|$)")
+LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+|附表\s*\d+|部门公开表\s*\d+)")
+EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空")
+YEAR_RE = re.compile(r"(20\d{2})\s*年")
+TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
+CODE_HEAD_RE = re.compile(r"编码|代码|科目编号")
+
+
+def _is_code_cell(s: str) -> bool:
+    return codes.code_text(s) is not None and len(codes.code_text(s)) in (2, 3, 5, 7)
+
+
+def _header_rows(rows: List[List[str]]) -> int:
+    """Number of leading header rows: until the first row that carries data."""
+    for i, r in enumerate(rows):
+        first = next((c for c in r if c.strip()), "")
+        if any(looks_numeric(c) and ("." in c or "," in c) for c in r):
+            return i
+        if r and _is_code_cell(r[0]) and any(c.strip() and not _is_code_cell(c) for c in r[1:]):
+            return i
+        if r and TOTAL_RE.match("".join(r[0].split())):
+            return i
+        if re.match(r"^[一二三四五六七八九十]+、", first.strip()):
+            return i
+        if EMPTY_RE.search("".join(r)):
+            return i
+    return min(len(rows), 3)
+
+
+def _columns(header: List[List[str]], masks: List[List[bool]], n: int) -> List[str]:
+    cols = []
+    for j in range(n):
+        parts: List[str] = []
+        for hr, hm in zip(header, masks):
+            txt = hr[j] if j < len(hr) else ""
+            if not txt and j < len(hm) and hm[j]:
+                # covered by a merged cell: take the text of the cell spanning from the left
+                k = j
+                while k > 0 and hm[k] and not hr[k]:
+                    k -= 1
+                txt = hr[k]
+            txt = "".join(txt.split())
+            if txt and txt not in parts and not re.fullmatch(r"\d+|栏次|行次", txt):
+                parts.append(txt)
+        cols.append("/".join(parts) if parts else f"列{j + 1}")
+    return cols
+
+
+def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optional[str], Optional[str]]:
+    """(title, label, unit, department) from the lines above the table."""
+    title = label = unit = dept = None
+    lines = [ln for ln in lt.before if not is_page_furniture(ln.text)]
+    for ln in lines[-8:]:
+        t = ln.text.strip()
+        m = UNIT_RE.search(t)
+        if m:
+            unit = m.group(1)
+        m = DEPT_RE.search(t)
+        if m and "单位：" not in m.group(1):
+            dept = m.group(1).strip()
+        m = LABEL_RE.match(t.replace(" ", ""))
+        if m and len(t.replace(" ", "")) <= 12:
+            label = m.group(1)
+    for ln in reversed(lines[-8:]):
+        t = ln.text.strip()
+        if UNIT_RE.search(t) and not classify.TITLE_HINT_RE.search(t):
+            continue
+        if classify.TITLE_HINT_RE.search(t) and len(t) < 80 and not t.startswith(("注", "说明", "备注")):
+            title = re.sub(r"\s*(单\s*位\s*[:：].*)$", "", t)
+            break
+    return title, label, unit, dept
+
+
+def _table_from_logical(lt: LogicalTable) -> Table:
+    title, label, unit, dept = _find_title(lt)
+    rows = [list(r) for r in lt.rows]
+    masks = [list(m) for m in lt.merged_mask]
+    pages = list(lt.row_pages)
+    # a title / unit printed inside the grid (some exports put them in the first rows)
+    while rows:
+        nonempty = [c for c in rows[0] if c.strip()]
+        joined = "".join(nonempty)
+        if len(nonempty) == 1 and (classify.TITLE_HINT_RE.search(joined) or UNIT_RE.search(joined)):
+            if UNIT_RE.search(joined):
+                unit = unit or UNIT_RE.search(joined).group(1)
+            elif not title or not classify.kind_from_title(title):
+                title = joined
+            rows, masks, pages = rows[1:], masks[1:], pages[1:]
+            continue
+        break
+    n = len(rows[0]) if rows else 0
+    h = _header_rows(rows)
+    header, body = rows[:h], rows[h:]
+    columns = _columns(header, masks[:h], n)
+    kind = classify.kind_from_title(title or "")
+    if kind is None:
+        kind = classify.kind_from_columns(" ".join(columns)) or "other"
+    empty = bool(EMPTY_RE.search("".join("".join(r) for r in rows))) or any(
+        EMPTY_RE.search(t.text) for t in lt.after[:2]
+    )
+    body_rows = []
+    for r, pg in zip(body, pages[h:]):
+        if EMPTY_RE.search("".join(r)) and not any(looks_numeric(c) for c in r):
+            continue
+        cells = [Cell(text=c, value=parse_amount(c), page=pg) for c in r]
+        body_rows.append(Row(cells=cells, page=pg))
+    t = Table(
+        kind=kind,
+        title=title or "",
+        header=header,
+        rows=body_rows,
+        columns=columns,
+        label=label,
+        unit=unit,
+        pages=lt.pages,
+        empty=empty and not any(c.value for r in body_rows for c in r.cells),
+    )
+    _annotate_rows(t)
+    t.note = dept  # department as printed above this table (used for the document)
+    return t
+
+
+def _code_columns(t: Table) -> List[int]:
+    """Columns holding (possibly split) codes."""
+    cols = [j for j, c in enumerate(t.columns) if CODE_HEAD_RE.search(c)]
+    hdr_last = t.header[-1] if t.header else []
+    split = [j for j, c in enumerate(hdr_last) if "".join(c.split()) in ("类", "款", "项")]
+    if len(split) >= 2:
+        return split
+    if cols:
+        return cols[:1]
+    # no header saying so: the first column if most of its non-blank cells are codes
+    if t.rows and t.n_cols >= 2:
+        first = [r.cells[0].text for r in t.rows if r.cells and r.cells[0].text.strip()]
+        if first and sum(_is_code_cell(x) for x in first) >= max(2, len(first) * 0.6):
+            return [0]
+    return []
+
+
+def _annotate_rows(t: Table) -> None:
+    ccols = _code_columns(t)
+    name_col = None
+    for j, c in enumerate(t.columns):
+        if "名称" in c and j not in ccols:
+            name_col = j
+            break
+    if name_col is None:
+        name_col = (max(ccols) + 1) if ccols else 0
+    if name_col >= t.n_cols:
+        name_col = 0
+    first_amount = None
+    for j in range(t.n_cols):
+        if j in ccols or j == name_col:
+            continue
+        if any(r.cells[j].value is not None for r in t.rows if j < len(r.cells)):
+            first_amount = j
+            break
+    for r in t.rows:
+        nm = r.cells[name_col].text.strip() if name_col < len(r.cells) else ""
+        r.name = nm or next((c.text.strip() for c in r.cells if c.text.strip() and c.value is None), None)
+        first = "".join((r.cells[0].text if r.cells else "").split())
+        r.is_total = bool(TOTAL_RE.match(first)) or bool(r.name and TOTAL_RE.match("".join(r.name.split())))
+    # codes, line numbers (行次/栏次) and names are not amounts
+    non_amount = set(ccols) | {name_col}
+    non_amount |= {j for j, c in enumerate(t.columns) if re.search(r"行次|栏次|序号|编码|代码", c)}
+    if t.rows and t.n_cols > 2:
+        for j in range(t.n_cols):
+            vals = [r.cells[j].text for r in t.rows if j < len(r.cells) and r.cells[j].text.strip()]
+            if vals and all(re.fullmatch(r"\d{1,2}", "".join(v.split())) for v in vals) and len(vals) >= 3 and (
+                    sorted(int(v) for v in vals) == list(range(min(int(v) for v in vals), min(int(v) for v in vals) + len(vals)))):
+                non_amount.add(j)  # a running line number column
+    for r in t.rows:
+        for j in non_amount:
+            if j < len(r.cells):
+                r.cells[j].value = None
+    if not ccols:
+        return
+    if len(ccols) >= 2:
+        pieces = []
+        for r in t.rows:
+            ps = [codes.code_text(r.cells[j].text) or "" for j in ccols]
+            pieces.append(next((p for p in reversed(ps) if p), None))
+    else:
+        pieces = [r.cells[ccols[0]].text for r in t.rows]
+    names = [r.name for r in t.rows]
+    first_amount = next((j for j in range(t.n_cols) if j not in non_amount and any(
+        j < len(r.cells) and r.cells[j].value is not None for r in t.rows)), None)
+    amounts = [r.cells[first_amount].value if first_amount is not None else None for r in t.rows]
+    if len(ccols) >= 2:
+        # split columns: 类 | 款 | 项 each hold their piece; feed pieces in order
+        full = codes.rebuild_codes(pieces, names, amounts)
+    else:
+        full = codes.rebuild_codes(pieces, names, amounts)
+    for r, c in zip(t.rows, full):
+        if c and not r.is_total:
+            r.code = c
+            r.level = codes.level_of(c)
+
+
+def _guess_department(raw: RawDocument, tables: List[Table]) -> Optional[str]:
+    cands = Counter(t.note for t in tables if t.note)
+    if cands:
+        return cands.most_common(1)[0][0]
+    for b in raw.blocks[:15]:
+        if isinstance(b, TextLine):
+            t = b.text.strip()
+            m = re.match(r"^(.{2,40}?)(20\d{2})\s*年", t)
+            if m and m.group(1).strip():
+                return m.group(1).strip()
+            if re.search(r"(办公室|厅|局|委员会|院|办|会|部)$", t) and len(t) <= 30 and not re.search(r"\d", t):
+                return t
+    return None
+
+
+def _guess_year(raw: RawDocument, tables: List[Table]) -> Optional[int]:
+    years = Counter()
+    for t in tables:
+        for y in YEAR_RE.findall(t.title or ""):
+            years[int(y)] += 2
+    for b in raw.blocks[:40]:
+        if isinstance(b, TextLine):
+            for y in YEAR_RE.findall(b.text):
+                years[int(y)] += 1
+    if not years:
+        return None
+    return years.most_common(1)[0][0]
+
+
+def build_document(raw: RawDocument) -> Document:
+    logical = group_tables(raw)
+    tables = [_table_from_logical(lt) for lt in logical if lt.rows]
+    # tables with no title and kind "other" directly after a table of the same width: a
+    # continuation the geometry did not catch is left as is (kept as "other", not dropped)
+    units = Counter(t.unit for t in tables if t.unit)
+    unit = units.most_common(1)[0][0] if units else None
+    kinds = [t.kind for t in tables]
+    doc = Document(
+        department=_guess_department(raw, tables),
+        year=_guess_year(raw, tables),
+        kind=classify.doc_kind_of(kinds, [t.title for t in tables]),
+        unit=unit,
+        source=raw.source,
+        tables=tables,
+        n_pages=raw.n_pages,
+    )
+    for t in tables:
+        if t.unit is None and t.kind[0] in "bf":
+            t.unit = unit
+    lines = [b for b in raw.blocks if isinstance(b, TextLine)]
+    doc.claims = extract_claims(lines)
+    if unit is None:
+        doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")
+    if not tables:
+        doc.warnings.append("no ruled table found in the PDF")
+    return doc

@@ -1,0 +1,136 @@
+"""pdfplumber adapter: PDF file -> :class:`~xlbudget.raw.RawDocument`.
+
+Each page is read once (``dedupe_chars``), its ruled tables found, the text
+outside the tables kept as lines, and the page closed to free its objects.
+"""
+from __future__ import annotations
+
+import os
+from typing import List, Optional
+
+from .model import XlbudgetError
+from .raw import Fragment, RawDocument, TextLine
+
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+
+
+def _clean_cell(text: Optional[str]) -> str:
+    if text is None:
+        return ""
+    # lines wrapped inside a cell are joined; a space between CJK pieces is an artefact
+    parts = [p.strip() for p in text.split("\n")]
+    return "".join(parts).strip()
+
+
+def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
+    rows_obj = table.rows
+    if not rows_obj:
+        return None
+    xs = sorted({round(c[0], 1) for r in rows_obj for c in r.cells if c is not None})
+    col_x: List[float] = []
+    for x in xs:
+        if not col_x or x - col_x[-1] > 2.0:
+            col_x.append(x)
+    rows: List[List[Optional[str]]] = []
+    texts = table.extract()
+    for r, t in zip(rows_obj, texts):
+        out: List[Optional[str]] = [None] * len(col_x)
+        for cell, txt in zip(r.cells, t):
+            if cell is None:
+                continue
+            # column index by left edge
+            j = min(range(len(col_x)), key=lambda k: abs(col_x[k] - cell[0]))
+            out[j] = _clean_cell(txt)
+        rows.append(out)
+    x0, top, x1, bottom = table.bbox
+    return Fragment(
+        page=page_no,
+        top=top,
+        bottom=bottom,
+        x0=x0,
+        x1=x1,
+        page_height=page_height,
+        col_x=col_x,
+        rows=rows,
+        row_tops=[r.bbox[1] for r in rows_obj],
+        row_bottoms=[r.bbox[3] for r in rows_obj],
+    )
+
+
+def read_pdf(path: str) -> RawDocument:
+    """Read a PDF into raw blocks. Raises :class:`XlbudgetError` with a clear message."""
+    try:
+        import pdfplumber
+    except ImportError as e:  # pragma: no cover
+        raise XlbudgetError("pdfplumber is not installed: pip install pdfplumber") from e
+    if not os.path.isfile(path):
+        raise XlbudgetError(f"{path}: no such file")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF" not in head:
+        raise XlbudgetError(f"{path}: not a PDF file (no %PDF header)")
+    blocks = []
+    heights = []
+    n_chars = 0
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as e:  # pdfminer raises many types
+        raise XlbudgetError(f"{path}: cannot open PDF ({type(e).__name__}: {e})") from e
+    try:
+        n_pages = len(pdf.pages)
+        for i, page in enumerate(pdf.pages):
+            page_no = i + 1
+            try:
+                p = page.dedupe_chars()
+                n_chars += len(p.chars)
+                heights.append(float(page.height))
+                tables = p.find_tables(TABLE_SETTINGS)
+                frags = []
+                for t in tables:
+                    f = _fragment(t, page_no, float(page.height))
+                    if f is not None and f.rows:
+                        frags.append(f)
+                bboxes = [t.bbox for t in tables]
+
+                def outside(obj, bboxes=bboxes):
+                    if obj.get("object_type") != "char":
+                        return True
+                    cx = (obj["x0"] + obj["x1"]) / 2
+                    cy = (obj["top"] + obj["bottom"]) / 2
+                    for (x0, t0, x1, b0) in bboxes:
+                        if x0 - 1 <= cx <= x1 + 1 and t0 - 1 <= cy <= b0 + 1:
+                            return False
+                    return True
+
+                rest = p.filter(outside) if bboxes else p
+                lines = []
+                for ln in rest.extract_text_lines(return_chars=False):
+                    txt = ln["text"].strip()
+                    if txt:
+                        lines.append(
+                            TextLine(page=page_no, top=float(ln["top"]), text=txt,
+                                     x0=float(ln["x0"]), bottom=float(ln["bottom"]))
+                        )
+                items = [(ln.top, 1, ln) for ln in lines] + [(f.top, 0, f) for f in frags]
+                items.sort(key=lambda x: (x[0], x[1]))
+                blocks.extend(it[2] for it in items)
+            finally:
+                page.close()
+    except XlbudgetError:
+        raise
+    except Exception as e:
+        raise XlbudgetError(f"{path}: cannot read PDF ({type(e).__name__}: {e})") from e
+    finally:
+        pdf.close()
+    if n_chars == 0:
+        raise XlbudgetError(
+            f"{path}: the PDF has no text layer (a scanned document?); run OCR first, "
+            "xlbudget reads only text PDFs"
+        )
+    return RawDocument(source=path, n_pages=n_pages, blocks=blocks, page_heights=heights)

@@ -1,0 +1,624 @@
+"""Pure rule engine: every identity of domain.md as data.
+
+Rules produce :class:`Check` objects (``total = Σ sign·term``) that are both
+evaluated here, rounding-aware in the spirit of XBRL Calculations 1.1, and
+rendered as native formulas in the 校验 sheet by the workbook adapter. Failing
+checks become :class:`~xlbudget.model.Finding` with the cells involved.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from .codes import parent_of
+from .model import CellRef, Document, Finding, Row, Table
+from .numbers import consistent, fmt, half_ulp
+
+ECON_CLASSES = {
+    "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "资本性支出", "其他支出",
+    "对企业补助", "债务利息及费用支出", "机关工资福利支出", "机关商品和服务支出",
+    "机关资本性支出（一）", "机关资本性支出（二）", "对事业单位经常性补助", "对事业单位资本性补助",
+}
+
+
+@dataclass
+class Check:
+    id: str
+    severity: str
+    label: str  # human description
+    total: CellRef
+    terms: List[CellRef]
+    signs: List[int] = field(default_factory=list)
+    # filled by evaluate()
+    ok: Optional[bool] = None
+    total_value: Optional[Decimal] = None
+    sum_value: Optional[Decimal] = None
+    diff: Optional[Decimal] = None
+    tol: Optional[Decimal] = None
+
+
+def _norm(s: str) -> str:
+    return "".join((s or "").split())
+
+
+class _Ctx:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.keys: Dict[int, str] = {}
+        counts: Dict[str, int] = {}
+        for t in doc.tables:
+            counts[t.kind] = counts.get(t.kind, 0) + 1
+            n = counts[t.kind]
+            self.keys[id(t)] = t.kind if n == 1 else f"{t.kind}_{n}"
+
+    def key(self, t: Table) -> str:
+        return self.keys[id(t)]
+
+    def ref(self, t: Table, i: int, j: int) -> CellRef:
+        return CellRef(self.key(t), i, j, t.rows[i].page if i < len(t.rows) else None)
+
+    def table_by_key(self, key: str) -> Optional[Table]:
+        for t in self.doc.tables:
+            if self.keys[id(t)] == key:
+                return t
+        return None
+
+    def value(self, r: CellRef) -> Optional[Decimal]:
+        t = self.table_by_key(r.table)
+        if t is None or r.row >= len(t.rows) or r.col >= len(t.rows[r.row].cells):
+            return None
+        return t.rows[r.row].cells[r.col].value
+
+
+def table_keys(doc: Document) -> Dict[int, str]:
+    """id(table) -> sheet key (kind, or kind_N for repeated kinds)."""
+    return _Ctx(doc).keys
+
+
+# ---------------------------------------------------------------- helpers
+
+def _amount_cols(t: Table) -> List[int]:
+    out = []
+    for j in range(t.n_cols):
+        if any(j < len(r.cells) and r.cells[j].value is not None for r in t.rows):
+            out.append(j)
+    return out
+
+
+def _total_row(t: Table) -> Optional[int]:
+    for i, r in enumerate(t.rows):
+        first = _norm(r.cells[0].text) if r.cells else ""
+        if re.match(r"^(合计|总计|部门合计)$", first) or (r.is_total and not r.code and re.match(r"^(合计|总计)", first)):
+            return i
+    return None
+
+
+def _group(col: str) -> str:
+    return col.rsplit("/", 1)[0] if "/" in col else ""
+
+
+def _leaf(col: str) -> str:
+    return col.rsplit("/", 1)[-1]
+
+
+# ---------------------------------------------------------------- rules
+
+def _tree_checks(ctx: _Ctx, t: Table) -> List[Check]:
+    """Parent row = sum of its children, for every amount column; 合计 = sum of 类."""
+    checks: List[Check] = []
+    coded = [(i, r) for i, r in enumerate(t.rows) if r.code]
+    if len(coded) < 2:
+        return checks
+    cols = _amount_cols(t)
+    children: Dict[str, List[int]] = {}
+    index: Dict[str, int] = {}
+    for i, r in coded:
+        index.setdefault(r.code, i)
+    for i, r in coded:
+        p = parent_of(r.code)
+        if p and p in index:
+            children.setdefault(p, []).append(i)
+    for p, kids in children.items():
+        pi = index[p]
+        for j in cols:
+            terms = [ctx.ref(t, k, j) for k in kids]
+            checks.append(Check("TREE", "error", f"{t.rows[pi].code} {t.rows[pi].name or ''} = 下级科目之和 [{t.columns[j]}]",
+                                ctx.ref(t, pi, j), terms))
+    ti = _total_row(t)
+    tops = [i for i, r in coded if len(r.code) == 3]
+    if ti is not None and tops:
+        for j in cols:
+            checks.append(Check("TREE", "error", f"合计 = 各类之和 [{t.columns[j]}]", ctx.ref(t, ti, j),
+                                [ctx.ref(t, k, j) for k in tops]))
+    return checks
+
+
+def _econ_tree_checks(ctx: _Ctx, t: Table) -> List[Check]:
+    """Economic tables printed by name: a class row = sum of the rows under it; 合计 = sum of classes."""
+    checks: List[Check] = []
+    name_col = 0
+    cols = [j for j in _amount_cols(t) if j != name_col]
+    groups: List[Tuple[int, List[int]]] = []
+    for i, r in enumerate(t.rows):
+        nm = _norm(r.cells[name_col].text)
+        code = r.code
+        is_class = nm in ECON_CLASSES and (not r.cells[1].text.strip() if len(r.cells) > 1 else True)
+        if code and len(code) == 3:
+            is_class = True
+        if is_class:
+            groups.append((i, []))
+        elif groups and not r.is_total and (r.cells[name_col].text.strip()):
+            groups[-1][1].append(i)
+    groups = [g for g in groups if g[1]]
+    for gi, kids in groups:
+        for j in cols:
+            checks.append(Check("TREE", "error", f"{_norm(t.rows[gi].cells[name_col].text)} = 明细之和 [{t.columns[j]}]",
+                                ctx.ref(t, gi, j), [ctx.ref(t, k, j) for k in kids]))
+    ti = _total_row(t)
+    if ti is not None and groups:
+        for j in cols:
+            checks.append(Check("TREE", "error", f"合计 = 各经济分类之和 [{t.columns[j]}]", ctx.ref(t, ti, j),
+                                [ctx.ref(t, g[0], j) for g in groups]))
+    return checks
+
+
+_SUM_COL_RE = re.compile(r"(合计|小计|本年支出合计|本年收入合计|总计)$")
+
+
+def _split_checks(ctx: _Ctx, t: Table) -> List[Check]:
+    """Row-wise: a 合计 column = the amount columns of its group (合计 = 基本 + 项目, ...)."""
+    checks: List[Check] = []
+    amount = set(_amount_cols(t))
+    if t.kind in ("b01", "b04", "f01", "f04", "f10") or t.kind.startswith("p"):
+        return checks
+    for j, c in enumerate(t.columns):
+        if not _SUM_COL_RE.search(_leaf(c)) or j not in amount:
+            continue
+        g = _group(c)
+        sibs = [k for k, c2 in enumerate(t.columns) if k != j and k > j and _group(c2) == g and g
+                and "上年结转" not in c2 and not _SUM_COL_RE.search(_leaf(c2))]
+        if len(sibs) < 2:
+            sibs = [k for k in range(j + 1, t.n_cols) if "上年结转" not in t.columns[k] and "结转" not in _leaf(t.columns[k])
+                    and not re.search(r"编码|名称|代码", t.columns[k])]
+            # stop at the next 合计 column
+            cut = [k for k in sibs if _SUM_COL_RE.search(_leaf(t.columns[k]))]
+            if cut:
+                sibs = [k for k in sibs if k < cut[0]]
+        if t.kind in ("b10", "f09"):
+            continue  # 三公 has its own rule
+        if len(sibs) < 2 and not (len(sibs) == 1 and t.kind in ("b06", "f06")):
+            continue
+        for i, r in enumerate(t.rows):
+            if r.cells[j].value is None and all(r.cells[k].value is None for k in sibs):
+                continue
+            checks.append(Check("SPLIT", "error",
+                                f"{r.code or _norm(r.name or '') or '行' + str(i + 1)}: {_leaf(c)} = " + " + ".join(_leaf(t.columns[k]) for k in sibs),
+                                ctx.ref(t, i, j), [ctx.ref(t, i, k) for k in sibs]))
+        break
+    return checks
+
+
+def _find_label(t: Table, pattern: str, col: Optional[int] = None) -> Optional[Tuple[int, int]]:
+    rx = re.compile(pattern)
+    for i, r in enumerate(t.rows):
+        for j, c in enumerate(r.cells):
+            if col is not None and j != col:
+                continue
+            if rx.search(_norm(c.text)):
+                return i, j
+    return None
+
+
+def _value_col_after(t: Table, i: int, j: int) -> Optional[int]:
+    """First amount-capable column right of a label cell."""
+    for k in range(j + 1, len(t.rows[i].cells)):
+        if t.rows[i].cells[k].value is not None or re.search(r"金额|合计|\d{4}年|预算数|决算数|小计", t.columns[k] or ""):
+            if t.rows[i].cells[k].value is None and t.rows[i].cells[k].text.strip() and not re.match(r"^[\d.,-]*$", t.rows[i].cells[k].text):
+                return None
+            return k
+    return None
+
+
+def _summary_checks(ctx: _Ctx, t: Table) -> List[Check]:
+    """收支总表: income items, expense 类, 本年收入合计 = 本年支出合计, 收入总计 = 支出总计."""
+    checks: List[Check] = []
+    inc_tot = _find_label(t, r"^本年收入合计$|^收入合计$|^本年收入小计$")
+    exp_tot = _find_label(t, r"^本年支出合计$|^支出合计$|^本年支出小计$")
+    grand_in = _find_label(t, r"^收入总计$")
+    grand_out = _find_label(t, r"^支出总计$")
+    if inc_tot:
+        i, j = inc_tot
+        k = _value_col_after(t, i, j)
+        items = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[a].cells[j].text))]
+        if k is not None and items:
+            checks.append(Check("SUMMARY", "error", "本年收入合计 = 各项收入之和", ctx.ref(t, i, k), [ctx.ref(t, a, k) for a in items]))
+    if exp_tot:
+        i, j = exp_tot
+        k = _value_col_after(t, i, j)
+        items = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[a].cells[j].text))]
+        if k is not None and items:
+            for kk in [k] + [x for x in range(k + 1, t.n_cols) if re.search(r"预算|安排|合计|小计|金额|决算", t.columns[x])]:
+                if kk >= t.n_cols:
+                    continue
+                checks.append(Check("SUMMARY", "error", f"本年支出合计 = 各类支出之和 [{t.columns[kk]}]", ctx.ref(t, i, kk),
+                                    [ctx.ref(t, a, kk) for a in items]))
+        # 合计 = 当年预算安排 + 上年结转安排 (预算收支总表)
+        cols = t.columns
+        cur = next((x for x, c in enumerate(cols) if "当年预算安排" in c or "本年预算安排" in c), None)
+        carry = next((x for x, c in enumerate(cols) if "上年结转安排" in c), None)
+        if k is not None and cur is not None and carry is not None:
+            for a in items + [i]:
+                r = t.rows[a]
+                if r.cells[k].value is None and r.cells[cur].value is None and r.cells[carry].value is None:
+                    continue
+                checks.append(Check("SPLIT", "error", f"{_norm(r.cells[j].text)}: 合计 = 当年预算安排 + 上年结转安排",
+                                    ctx.ref(t, a, k), [ctx.ref(t, a, cur), ctx.ref(t, a, carry)]))
+            if inc_tot:
+                ii, ij = inc_tot
+                ik = _value_col_after(t, ii, ij)
+                if ik is not None:
+                    checks.append(Check("BALANCE", "error", "本年收入合计 = 本年支出合计（当年预算安排）",
+                                        ctx.ref(t, ii, ik), [ctx.ref(t, i, cur)]))
+        elif inc_tot and k is not None and t.kind.startswith("b") and not _has_carry(t):
+            ii, ij = inc_tot
+            ik = _value_col_after(t, ii, ij)
+            if ik is not None:
+                checks.append(Check("BALANCE", "error", "本年收入合计 = 本年支出合计", ctx.ref(t, ii, ik), [ctx.ref(t, i, k)]))
+    if grand_in and grand_out:
+        (a, b), (c, d) = grand_in, grand_out
+        k1, k2 = _value_col_after(t, a, b), _value_col_after(t, c, d)
+        if k1 is not None and k2 is not None:
+            checks.append(Check("BALANCE", "error", "收入总计 = 支出总计", ctx.ref(t, a, k1), [ctx.ref(t, c, k2)]))
+        if inc_tot and k1 is not None:
+            ii, ij = inc_tot
+            ik = _value_col_after(t, ii, ij)
+            carry_rows = [x for x in range(ii + 1, a) if re.search(r"上年结转|结转|结余|年初", _norm(t.rows[x].cells[b].text))]
+            carry_rows = [x for x in carry_rows if not re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[x].cells[b].text))]
+            if ik is not None:
+                checks.append(Check("BALANCE", "error", "收入总计 = 本年收入合计 + 上年结转", ctx.ref(t, a, k1),
+                                    [ctx.ref(t, ii, ik)] + [ctx.ref(t, x, k1) for x in carry_rows]))
+    return checks
+
+
+def _has_carry(t: Table) -> bool:
+    """Does a 收支总表 print a non-zero carry-over (上年结转 / 年初结转和结余)?"""
+    for r in t.rows:
+        for j, c in enumerate(r.cells):
+            if re.search(r"上年.*结转|年初结转|结转和结余", _norm(c.text)):
+                if any(x.value for x in r.cells[j + 1:j + 2]) or any(x.value for x in r.cells if x.value):
+                    return True
+    return False
+
+
+def _sangong_checks(ctx: _Ctx, t: Table) -> List[Check]:
+    """合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 公务用车 = 购置费 + 运行费."""
+    checks: List[Check] = []
+    cols = [_leaf(c) for c in t.columns]
+    header_flat = [" ".join(h) for h in zip(*t.header)] if t.header else []
+    # find by column names (wide layout)
+    def col(rx):
+        for j, c in enumerate(t.columns):
+            if re.search(rx, _norm(c)):
+                return j
+        return None
+    tot, abroad, car, recv = col(r"合计$"), col(r"因公出国"), col(r"公务用车购置及运行"), col(r"公务接待")
+    buy, run = col(r"公务用车.*购置费$|/购置费$|^购置费$"), col(r"运行(维护|维持)?费$")
+    if tot is not None and abroad is not None and car is not None and recv is not None:
+        for i, r in enumerate(t.rows):
+            if all(r.cells[k].value is None for k in (tot, abroad, car, recv)):
+                continue
+            checks.append(Check("SANGONG", "error", f"{_norm(r.cells[0].text) or '行'}: 三公合计 = 因公出国 + 公务用车 + 公务接待",
+                                ctx.ref(t, i, tot), [ctx.ref(t, i, abroad), ctx.ref(t, i, car), ctx.ref(t, i, recv)]))
+            if buy is not None and run is not None and buy != car and run != car:
+                checks.append(Check("SANGONG", "error", "公务用车购置及运行费 = 购置费 + 运行费",
+                                    ctx.ref(t, i, car), [ctx.ref(t, i, buy), ctx.ref(t, i, run)]))
+        return checks
+    # tall layout: rows named 合计 / 因公出国（境）费 / 公务用车购置及运行费 / 公务接待费
+    rows = {}
+    for i, r in enumerate(t.rows):
+        nm = _norm(r.cells[0].text)
+        for key, rx in (("tot", r"^(合计|“?三公”?经费合计)"), ("abroad", r"因公出国"), ("car", r"公务用车购置及运行"),
+                        ("recv", r"公务接待"), ("buy", r"购置费$"), ("run", r"运行(维护)?费$")):
+            if re.search(rx, nm) and key not in rows:
+                if key in ("buy", "run") and "购置及运行" in nm:
+                    continue
+                rows[key] = i
+    if all(k in rows for k in ("tot", "abroad", "car", "recv")):
+        for j in _amount_cols(t):
+            checks.append(Check("SANGONG", "error", f"三公合计 = 因公出国 + 公务用车 + 公务接待 [{t.columns[j]}]",
+                                ctx.ref(t, rows["tot"], j), [ctx.ref(t, rows[k], j) for k in ("abroad", "car", "recv")]))
+            if "buy" in rows and "run" in rows:
+                checks.append(Check("SANGONG", "error", f"公务用车购置及运行费 = 购置费 + 运行费 [{t.columns[j]}]",
+                                    ctx.ref(t, rows["car"], j), [ctx.ref(t, rows["buy"], j), ctx.ref(t, rows["run"], j)]))
+    return checks
+
+
+def _units_checks(ctx: _Ctx, t: Table) -> List[Check]:
+    """机关运行经费: 部门合计 = sum of units."""
+    checks: List[Check] = []
+    tot = _find_label(t, r"^(部门合计|合计)$", col=0)
+    if not tot:
+        return checks
+    i = tot[0]
+    units = [k for k in range(i + 1, len(t.rows)) if t.rows[k].cells[0].text.strip()]
+    if len(units) < 1:
+        return checks
+    for j in _amount_cols(t):
+        checks.append(Check("UNITS", "error", f"部门合计 = 各单位之和 [{t.columns[j]}]", ctx.ref(t, i, j),
+                            [ctx.ref(t, k, j) for k in units]))
+    return checks
+
+
+def _col_named(t: Table, *rxs: str) -> Optional[int]:
+    for rx in rxs:
+        for j, c in enumerate(t.columns):
+            if re.search(rx, _norm(c)):
+                return j
+    return None
+
+
+def _tie_checks(ctx: _Ctx) -> List[Check]:
+    """Cross-table ties."""
+    doc = ctx.doc
+    checks: List[Check] = []
+    b02, b03, b05, b06 = doc.table("b02"), doc.table("b03"), doc.table("b05"), doc.table("b06")
+    # b02 vs b03 per code: 收入 合计 (+ 上年结转) = 支出 合计
+    if b02 and b03:
+        c2 = _col_named(b02, r"/合计$", r"^合计$")
+        carry = _col_named(b02, r"上年结转")
+        c3 = _col_named(b03, r"/合计$", r"^合计$")
+        if c2 is not None and c3 is not None:
+            for i, r in enumerate(b02.rows):
+                key = r.code
+                i3 = None
+                for k, r3 in enumerate(b03.rows):
+                    if (key and r3.code == key) or (not key and r.is_total and r3.is_total and _norm(r3.cells[0].text) == _norm(r.cells[0].text)):
+                        i3 = k
+                        break
+                if i3 is None:
+                    continue
+                terms = [ctx.ref(b02, i, c2)] + ([ctx.ref(b02, i, carry)] if carry is not None and carry != c2 else [])
+                checks.append(Check("TIE", "error", f"{key or '合计'}: 收入总表 = 支出总表",
+                                    ctx.ref(b03, i3, c3), terms))
+    # b05 基本支出 合计 = b06 合计
+    if b05 and b06:
+        j5 = _col_named(b05, r"基本支出")
+        t5 = _total_row(b05)
+        t6 = _total_row(b06)
+        j6 = _col_named(b06, r"/合计$", r"^合计$")
+        if j6 is None:
+            am = _amount_cols(b06)
+            j6 = am[0] if am else None
+        if None not in (j5, t5, t6, j6):
+            checks.append(Check("TIE", "error", "一般公共预算基本支出 = 基本支出经济分类合计",
+                                ctx.ref(b06, t6, j6), [ctx.ref(b05, t5, j5)]))
+    # b05 per code <= b03 is not an identity; b04 一般公共预算 per 类 = b05 per 类
+    b04 = doc.table("b04")
+    carry_pos = _find_label(b04, r"上年.*结转") if b04 else None
+    has_carry = False
+    if carry_pos:
+        i, j = carry_pos
+        has_carry = any(c.value for c in b04.rows[i].cells[j + 1:j + 2])
+    if b04 and b05 and not has_carry:
+        jb = _col_named(b04, r"一般公共预算$")
+        j5 = _col_named(b05, r"/合计$", r"^合计$")
+        if jb is not None and j5 is not None:
+            for i, r in enumerate(b04.rows):
+                for cell_j in (2,):
+                    if cell_j >= len(r.cells):
+                        continue
+                    nm = re.sub(r"^[一二三四五六七八九十]+、", "", _norm(r.cells[cell_j].text))
+                    if not nm or r.cells[jb].value is None:
+                        continue
+                    r5 = next((k for k, x in enumerate(b05.rows) if x.code and len(x.code) == 3 and _norm(x.name or "") == nm), None)
+                    if r5 is not None:
+                        checks.append(Check("TIE", "error", f"{nm}: 财政拨款收支总表 = 一般公共预算支出表",
+                                            ctx.ref(b04, i, jb), [ctx.ref(b05, r5, j5)]))
+    # b01 本年收入合计 = b02 合计
+    b01 = doc.table("b01")
+    if b01 and b02:
+        it = _find_label(b01, r"^本年收入合计$|^收入合计$")
+        t2 = _total_row(b02)
+        c2 = _col_named(b02, r"/合计$", r"^合计$")
+        if it and t2 is not None and c2 is not None:
+            k = _value_col_after(b01, *it)
+            if k is not None:
+                checks.append(Check("TIE", "error", "预算收支总表 本年收入合计 = 收入总表 合计",
+                                    ctx.ref(b01, it[0], k), [ctx.ref(b02, t2, c2)]))
+    if b01 and b03:
+        gt = _find_label(b01, r"^支出总计$")
+        t3 = _total_row(b03)
+        c3 = _col_named(b03, r"/合计$", r"^合计$")
+        if gt and t3 is not None and c3 is not None:
+            k = _value_col_after(b01, *gt)
+            if k is not None:
+                checks.append(Check("TIE", "error", "预算收支总表 支出总计 = 支出总表 合计",
+                                    ctx.ref(b01, gt[0], k), [ctx.ref(b03, t3, c3)]))
+    return checks
+
+
+def build_checks(doc: Document) -> Tuple[_Ctx, List[Check]]:
+    ctx = _Ctx(doc)
+    checks: List[Check] = []
+    for t in doc.tables:
+        if t.empty or not t.rows:
+            continue
+        if t.kind in ("b01", "b04", "f01", "f04"):
+            checks += _summary_checks(ctx, t)
+        elif t.kind in ("b10", "f09"):
+            checks += _sangong_checks(ctx, t)
+        elif t.kind == "b11":
+            checks += _units_checks(ctx, t)
+        elif t.kind in ("b06", "b06a", "f06"):
+            if t.kind != "f06" or t.n_cols <= 5:  # f06 prints several code groups side by side
+                checks += _econ_tree_checks(ctx, t)
+            checks += _split_checks(ctx, t)
+        elif t.kind.startswith(("b", "f")) and t.kind not in ("b12", "b13", "b14", "f10"):
+            checks += _tree_checks(ctx, t)
+            checks += _split_checks(ctx, t)
+    checks += _tie_checks(ctx)
+    return ctx, checks
+
+
+def evaluate(ctx: _Ctx, checks: Iterable[Check]) -> List[Check]:
+    out = []
+    for c in checks:
+        total = ctx.value(c.total)
+        terms = [ctx.value(r) for r in c.terms]
+        signs = c.signs or [1] * len(terms)
+        signed = [None if v is None else v * s for v, s in zip(terms, signs)]
+        ok, s, diff, tol = consistent(total, signed)
+        c.ok, c.total_value, c.sum_value, c.diff, c.tol = ok, total, s, diff, tol
+        out.append(c)
+    return out
+
+
+def _check_finding(c: Check) -> Finding:
+    msg = (f"{c.label}: 表列 {fmt(c.total_value)} ≠ 计算 {fmt(c.sum_value)}"
+           f"（差 {c.diff}，容差 {c.tol}）")
+    return Finding(id=c.id, severity=c.severity, message=msg, cells=[c.total] + list(c.terms),
+                   expected=c.sum_value, actual=c.total_value, tolerance=c.tol)
+
+
+# ---------------------------------------------------------------- narrative
+
+def _claim_targets(ctx: _Ctx) -> Dict[str, Tuple[CellRef, Optional[CellRef]]]:
+    """subject -> (cell with the amount, cell with the total it is a share of)."""
+    doc = ctx.doc
+    out: Dict[str, Tuple[CellRef, Optional[CellRef]]] = {}
+    b03 = doc.table("b03") or doc.table("f03")
+    if b03:
+        ti = _total_row(b03)
+        jt = _col_named(b03, r"/合计$", r"^合计$", r"本年支出合计")
+        if ti is not None and jt is not None:
+            total = ctx.ref(b03, ti, jt)
+            for subj in ("基本支出", "项目支出"):
+                j = _col_named(b03, subj + "$")
+                if j is not None:
+                    out[subj] = (ctx.ref(b03, ti, j), total)
+    b06 = doc.table("b06") or doc.table("f06")
+    if b06:
+        ti = _total_row(b06)
+        if ti is not None:
+            jt = _col_named(b06, r"/合计$", r"^合计$")
+            for subj in ("人员经费", "公用经费"):
+                j = _col_named(b06, subj + "$", subj)
+                if j is not None:
+                    out[subj] = (ctx.ref(b06, ti, j), ctx.ref(b06, ti, jt) if jt is not None else None)
+    b10 = doc.table("b10")
+    if b10 and b10.rows:
+        j = _col_named(b10, r"合计$")
+        if j is not None:
+            out["三公经费"] = (ctx.ref(b10, 0, j), None)
+        else:
+            tot = _find_label(b10, r"^合计$", col=0)
+            am = _amount_cols(b10)
+            if tot and am:
+                out["三公经费"] = (ctx.ref(b10, tot[0], am[0]), None)
+    b11 = doc.table("b11")
+    if b11:
+        tot = _find_label(b11, r"^(部门合计|合计)$", col=0)
+        am = _amount_cols(b11)
+        if tot and am:
+            out["机关运行经费"] = (ctx.ref(b11, tot[0], am[0]), None)
+    b01 = doc.table("b01") or doc.table("f01")
+    if b01:
+        for subj, rx in (("收入总计", r"^收入总计$"), ("支出总计", r"^支出总计$")):
+            pos = _find_label(b01, rx)
+            if pos:
+                k = _value_col_after(b01, *pos)
+                if k is not None:
+                    out[subj] = (ctx.ref(b01, pos[0], k), None)
+    return out
+
+
+def _share_bounds(a: Decimal, t: Decimal) -> Tuple[Decimal, Decimal]:
+    ea, et = half_ulp(a), half_ulp(t)
+    lo = (a - ea) / (t + et) * 100 if t + et else Decimal(0)
+    hi = (a + ea) / (t - et) * 100 if t - et > 0 else Decimal("Infinity")
+    return lo - Decimal("0.005"), hi + Decimal("0.005")
+
+
+def narrative_findings(ctx: _Ctx) -> List[Finding]:
+    findings: List[Finding] = []
+    targets = _claim_targets(ctx)
+    seen = set()
+    for c in ctx.doc.claims:
+        # internal consistency: 增减额 vs 增减率 (last year = amount - change)
+        if c.amount is not None and c.change is not None and c.change_rate is not None:
+            prev = c.amount - c.change
+            if prev > 0:
+                lo, hi = _share_bounds(abs(c.change), prev)
+                slack = half_ulp(c.change_rate, 0) - Decimal("0.005")
+                if not (lo - slack <= abs(c.change_rate) <= hi + slack):
+                    findings.append(Finding("NARR-RATE", "warning",
+                                            f"叙述（第{c.page}页）{c.subject}{fmt(c.amount)}万元，比上年{fmt(c.change)}万元，"
+                                            f"但增减率 {c.change_rate}% 与 {fmt(c.change)}/{fmt(prev)} = "
+                                            f"{(c.change / prev * 100).quantize(Decimal('0.01'))}% 不符",
+                                            expected=(c.change / prev * 100).quantize(Decimal("0.01")),
+                                            actual=c.change_rate))
+        if c.subject not in targets or c.amount is None:
+            continue
+        ref, total_ref = targets[c.subject]
+        v = ctx.value(ref)
+        if v is None:
+            continue
+        key = (c.subject, c.amount, c.share)
+        if key in seen:
+            continue
+        seen.add(key)
+        tol = half_ulp(v) + half_ulp(c.amount)
+        if abs(v - c.amount) > tol and c.amount != 0:
+            findings.append(Finding("NARR", "warning",
+                                    f"叙述（第{c.page}页）称{c.subject} {fmt(c.amount)}万元，表中为 {fmt(v)}万元",
+                                    cells=[ref], expected=v, actual=c.amount, tolerance=tol))
+        if c.share is not None and total_ref is not None:
+            tv = ctx.value(total_ref)
+            if tv:
+                lo, hi = _share_bounds(v, tv)
+                slack = half_ulp(c.share, 0) - Decimal("0.005")  # "占78%" is rounded to units
+                if not (lo - slack <= c.share <= hi + slack):
+                    findings.append(Finding("NARR-SHARE", "warning",
+                                            f"叙述（第{c.page}页）称{c.subject}占{c.share}%，按表计算为 "
+                                            f"{(v / tv * 100).quantize(Decimal('0.01'))}%",
+                                            cells=[ref, total_ref], expected=(v / tv * 100).quantize(Decimal("0.01")),
+                                            actual=c.share))
+    return findings
+
+
+def check(doc: Document) -> List[Finding]:
+    """All findings of a document (failed checks and narrative mismatches)."""
+    ctx, checks = build_checks(doc)
+    evaluate(ctx, checks)
+    findings = [_check_finding(c) for c in checks if not c.ok]
+    findings += narrative_findings(ctx)
+    return findings
+
+
+def run(doc: Document):
+    """(checks with results, findings): what the workbook adapter needs."""
+    ctx, checks = build_checks(doc)
+    evaluate(ctx, checks)
+    findings = [_check_finding(c) for c in checks if not c.ok] + narrative_findings(ctx)
+    return ctx, checks, findings
+
+
+# ---------------------------------------------------------------- plain functions (UDF cores)
+
+def sum_check(total, terms: Sequence, decimals: int = 2) -> Tuple[bool, Decimal, Decimal]:
+    """Rounding-aware ``total == sum(terms)`` on plain numbers; returns (ok, diff, tol)."""
+    from .numbers import parse_amount
+
+    def d(x):
+        if x is None or x == "":
+            return None
+        if isinstance(x, Decimal):
+            return x
+        if isinstance(x, (int, float)):
+            return Decimal(repr(round(x, 10))) if isinstance(x, float) else Decimal(x)
+        return parse_amount(str(x))
+
+    ok, s, diff, tol = consistent(d(total), [d(t) for t in terms], decimals)
+    return ok, diff, tol

@@ -1,0 +1,162 @@
+"""Pure: raw blocks -> logical tables (fragments stitched across pages).
+
+A fragment continues the table before it when it opens its page with no title
+text above it, the previous fragment ran to the bottom of the previous page, and
+both span the same width. Columns are unified by their x positions, so a header
+printed with merged cells on one page and the body on the next line up. Header
+rows repeated on the new page are removed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from .numbers import looks_numeric
+from .raw import Fragment, RawDocument, TextLine
+
+_PAGE_NO_RE = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?([/／]\s*\d+)?(\s*(页|共\s*\d+\s*页))?[-—–\s]*$")
+
+
+def is_page_furniture(text: str) -> bool:
+    """Page numbers and similar lines that do not separate a table from its continuation."""
+    t = text.strip()
+    return bool(_PAGE_NO_RE.match(t)) or t in ("续表", "（续表）", "(续表)", "续上表")
+
+
+@dataclass
+class LogicalTable:
+    fragments: List[Fragment]
+    before: List[TextLine]  # text lines between the previous table and this one
+    after: List[TextLine] = field(default_factory=list)  # notes right below (until next table)
+    rows: List[List[str]] = field(default_factory=list)
+    row_pages: List[int] = field(default_factory=list)
+    col_x: List[float] = field(default_factory=list)
+    merged_mask: List[List[bool]] = field(default_factory=list)  # True where a merged cell covers
+
+    @property
+    def pages(self) -> List[int]:
+        return sorted({f.page for f in self.fragments})
+
+
+def _same_width(a: Fragment, b: Fragment, tol: float = 6.0) -> bool:
+    return abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol
+
+
+def _merge_edges(edge_lists: List[List[float]], tol: float = 2.5) -> List[float]:
+    xs = sorted(x for lst in edge_lists for x in lst)
+    out: List[float] = []
+    for x in xs:
+        if not out or x - out[-1] > tol:
+            out.append(x)
+    return out
+
+
+def _remap(frag: Fragment, edges: List[float]):
+    """Rows of ``frag`` on the unified ``edges``; returns (rows, mask)."""
+    idx = []
+    for x in frag.col_x:
+        idx.append(min(range(len(edges)), key=lambda k: abs(edges[k] - x)))
+    rows, masks = [], []
+    for r in frag.rows:
+        out = [""] * len(edges)
+        mask = [True] * len(edges)
+        for j, txt in enumerate(r):
+            if txt is not None:
+                out[idx[j]] = txt
+                mask[idx[j]] = False
+        rows.append(out)
+        masks.append(mask)
+    return rows, masks
+
+
+def _continues(prev: Fragment, frag: Fragment, between: List[TextLine]) -> bool:
+    if frag.page != prev.page + 1:
+        return False
+    if any(not is_page_furniture(t.text) for t in between):
+        return False
+    if not _same_width(prev, frag):
+        return False
+    # previous fragment must run to the lower part of its page
+    return prev.bottom > prev.page_height * 0.72
+
+
+def group_tables(raw: RawDocument) -> List[LogicalTable]:
+    tables: List[LogicalTable] = []
+    pending: List[TextLine] = []
+    for b in raw.blocks:
+        if isinstance(b, TextLine):
+            pending.append(b)
+            continue
+        if tables and _continues(tables[-1].fragments[-1], b, pending):
+            tables[-1].fragments.append(b)
+            pending = []
+            continue
+        if tables:
+            tables[-1].after = [t for t in pending if t.page == tables[-1].fragments[-1].page][:6]
+        tables.append(LogicalTable(fragments=[b], before=pending))
+        pending = []
+    if tables:
+        tables[-1].after = [t for t in pending if t.page == tables[-1].fragments[-1].page][:6]
+    for t in tables:
+        _assemble(t)
+    return tables
+
+
+def _is_data_row(row: List[str]) -> bool:
+    return any(looks_numeric(c) and "." in c for c in row)
+
+
+_NEW_ROW_RE = re.compile(
+    r"^(\d{3,}|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]\D|其中|合\s*计|小\s*计|总\s*计|"
+    r"[A-Z]\d{2,}|指标\d)"
+)
+
+
+def _is_split_row(prev: List[str], nxt: List[str]) -> bool:
+    """Is ``nxt`` (first row on a new page) the rest of ``prev`` cut by the page break?"""
+    if not any(c.strip() for c in nxt):
+        return False
+    for a, b in zip(prev, nxt):
+        if not b.strip():
+            continue
+        if not a.strip():
+            return False  # a cell that was empty above cannot continue
+        if b == a or looks_numeric(b) or _NEW_ROW_RE.match(b.strip()) or b.strip() in ("类", "款", "项"):
+            return False
+    return True
+
+
+def _assemble(t: LogicalTable) -> None:
+    edges = _merge_edges([f.col_x for f in t.fragments])
+    t.col_x = edges
+    rows: List[List[str]] = []
+    masks: List[List[bool]] = []
+    pages: List[int] = []
+    first_rows: List[List[str]] = []
+    for k, f in enumerate(t.fragments):
+        fr, fm = _remap(f, edges)
+        if k == 0:
+            first_rows = fr[:6]
+        else:
+            # drop header rows repeated at the top of the continuation
+            n = 0
+            while n < len(fr) and n < len(first_rows) and fr[n] == first_rows[n] and not _is_data_row(fr[n]):
+                n += 1
+            fr, fm = fr[n:], fm[n:]
+        if k > 0 and rows and fr and _is_split_row(rows[-1], fr[0]):
+            rows[-1] = [a + b for a, b in zip(rows[-1], fr[0])]
+            masks[-1] = [ma and mb for ma, mb in zip(masks[-1], fm[0])]
+            fr, fm = fr[1:], fm[1:]
+        rows.extend(fr)
+        masks.extend(fm)
+        pages.extend([f.page] * len(fr))
+    # drop columns that are empty everywhere and covered everywhere (artefacts of edge merging)
+    keep = [j for j in range(len(edges)) if any(not m[j] for m in masks)]
+    if len(keep) != len(edges):
+        rows = [[r[j] for j in keep] for r in rows]
+        masks = [[m[j] for j in keep] for m in masks]
+        t.col_x = [edges[j] for j in keep]
+    t.rows = rows
+    t.merged_mask = masks
+    t.row_pages = pages

@@ -1,0 +1,430 @@
+"""openpyxl adapter: Document -> template workbook, and back.
+
+* one sheet per table, an Excel Table (ListObject) over the body, numbers as numbers
+  (blank stays blank, a printed 0.00 is the number 0), page of every row kept;
+* 元数据: department, year, kind, unit, source, and the table index used to read back;
+* 校验: every identity of the rule engine as a live native formula
+  (``=IF(ABS(total-SUM(terms))<=0.005*(1+COUNT(total-terms)),"OK","FAIL")``) so the
+  file validates in Excel, WPS or LibreOffice without the add-in;
+* 叙述 (narrative claims) and 问题 (findings of the engine).
+
+Text from the PDF that starts with ``= + - @`` is written as text, never a formula.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+import tempfile
+from decimal import Decimal
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from . import __version__, classify, rules
+from .model import Cell, CellRef, Claim, Document, Finding, Row, Table, XlbudgetError
+
+META_SHEET = "元数据"
+CHECK_SHEET = "校验"
+CLAIM_SHEET = "叙述"
+FINDING_SHEET = "问题"
+EXTRA_COLS = ["全编码", "级次", "页码"]
+FORMULA_START = ("=", "+", "-", "@")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\]")
+
+
+def _col_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+class Layout:
+    """Where each table body cell lands: sheet name, first data row, column offset."""
+
+    def __init__(self, doc: Document):
+        self.keys = rules.table_keys(doc)
+        self.sheets: Dict[str, str] = {}  # key -> sheet name
+        self.first_row: Dict[str, int] = {}
+        used = {META_SHEET, CHECK_SHEET, CLAIM_SHEET, FINDING_SHEET}
+        for t in doc.tables:
+            key = self.keys[id(t)]
+            base = classify.sheet_name(t.kind)
+            if key != t.kind:
+                base = f"{base}{key.rsplit('_', 1)[-1]}"
+            name = _BAD_SHEET_CHARS.sub("_", base)[:31]
+            n = 2
+            while name in used:
+                name = f"{base[:28]}_{n}"
+                n += 1
+            used.add(name)
+            self.sheets[key] = name
+            # row 1 title, row 2 info, then the printed header rows, then the Excel Table header
+            self.first_row[key] = 3 + len(t.header) + 1
+
+    def addr(self, ref: CellRef, absolute: bool = True) -> str:
+        sheet = self.sheets[ref.table]
+        row = self.first_row[ref.table] + ref.row
+        col = _col_letter(ref.col + 1)
+        a = f"${col}${row}" if absolute else f"{col}{row}"
+        return f"'{sheet}'!{a}"
+
+
+def _text_cell(ws, row: int, col: int, text: str):
+    c = ws.cell(row=row, column=col)
+    c.value = text
+    c.data_type = "s"  # never a formula, whatever the first character
+    return c
+
+
+def _set_value(ws, row: int, col: int, cell: Cell):
+    if cell.value is not None:
+        c = ws.cell(row=row, column=col, value=cell.value)
+        c.number_format = "#,##0.00" if cell.value.as_tuple().exponent == -2 else "#,##0.##########"
+        return c
+    if cell.text.strip():
+        return _text_cell(ws, row, col, cell.text)
+    return None
+
+
+def _unique(names: Sequence[str]) -> List[str]:
+    out, seen = [], {}
+    for n in names:
+        n = (n or "列").replace("\n", "")
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}_{seen[n]}"
+        else:
+            seen[n] = 1
+        out.append(n)
+    return out
+
+
+def _ref_ranges(layout: Layout, refs: Sequence[CellRef]) -> List[str]:
+    """Compress references into ranges of consecutive rows of one column."""
+    out: List[str] = []
+    run: List[CellRef] = []
+
+    def flush():
+        if not run:
+            return
+        a, b = run[0], run[-1]
+        if a is b:
+            out.append(layout.addr(a))
+        else:
+            sheet = layout.sheets[a.table]
+            col = _col_letter(a.col + 1)
+            r1, r2 = layout.first_row[a.table] + a.row, layout.first_row[b.table] + b.row
+            out.append(f"'{sheet}'!${col}${r1}:${col}${r2}")
+
+    for r in refs:
+        if run and r.table == run[-1].table and r.col == run[-1].col and r.row == run[-1].row + 1:
+            run.append(r)
+        else:
+            flush()
+            run = [r]
+    flush()
+    return out
+
+
+def check_formulas(layout: Layout, c: rules.Check) -> Tuple[str, str, str, str]:
+    """(table value, computed sum, tolerance, result) formulas for one check."""
+    total = layout.addr(c.total)
+    terms = _ref_ranges(layout, c.terms)
+    args = ",".join(terms) if terms else "0"
+    f_total = f"=N({total})"
+    f_sum = f"=SUM({args})"
+    f_tol = f"=0.005*(1+COUNT({args}))"
+    return f_total, f_sum, f_tol, args
+
+
+def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] = None) -> str:
+    """Write the template workbook atomically (temp file + rename). Returns ``path``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.table import Table as XTable, TableStyleInfo
+
+    ctx, checks, engine_findings = rules.run(doc)
+    if findings is None:
+        findings = engine_findings
+    layout = Layout(doc)
+    wb = Workbook()
+    meta = wb.active
+    meta.title = META_SHEET
+    bold = Font(bold=True)
+    grey = PatternFill("solid", fgColor="DDDDDD")
+
+    # --- metadata
+    info = [
+        ("部门", doc.department or ""), ("年度", doc.year if doc.year else ""), ("类型", doc.kind),
+        ("单位", doc.unit or ""), ("来源", os.path.basename(doc.source)), ("来源路径", doc.source),
+        ("页数", doc.n_pages), ("导入时间", _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")),
+        ("xlbudget", __version__), ("警告", "；".join(doc.warnings)),
+    ]
+    for i, (k, v) in enumerate(info, start=1):
+        meta.cell(row=i, column=1, value=k).font = bold
+        if isinstance(v, str):
+            _text_cell(meta, i, 2, v)
+        else:
+            meta.cell(row=i, column=2, value=v)
+    idx_row = len(info) + 2
+    heads = ["工作表", "表类型", "标题", "印制标签", "单位", "页码", "表头行数", "数据行数", "本表无数据"]
+    for j, h in enumerate(heads, start=1):
+        c = meta.cell(row=idx_row, column=j, value=h)
+        c.font, c.fill = bold, grey
+    keys = layout.keys
+
+    # --- table sheets
+    for n, t in enumerate(doc.tables, start=1):
+        key = keys[id(t)]
+        sname = layout.sheets[key]
+        ws = wb.create_sheet(sname)
+        _text_cell(ws, 1, 1, t.title or classify.sheet_name(t.kind)).font = Font(bold=True, size=12)
+        pages = f"{min(t.pages)}-{max(t.pages)}" if t.pages else ""
+        _text_cell(ws, 2, 1, f"单位：{t.unit or doc.unit or '未注明'}　页码：{pages}　印制标签：{t.label or ''}"
+                   + ("　注：本表无数据" if t.empty else ""))
+        for hi, hrow in enumerate(t.header):
+            for j, txt in enumerate(hrow, start=1):
+                if txt:
+                    c = _text_cell(ws, 3 + hi, j, txt)
+                    c.fill = grey
+                    c.alignment = Alignment(wrap_text=True, vertical="center")
+        hr = 3 + len(t.header)
+        names = _unique(list(t.columns) + EXTRA_COLS)
+        for j, nm in enumerate(names, start=1):
+            _text_cell(ws, hr, j, nm).font = bold
+        for i, r in enumerate(t.rows):
+            er = hr + 1 + i
+            for j, cell in enumerate(r.cells, start=1):
+                _set_value(ws, er, j, cell)
+            base = len(t.columns)
+            if r.code:
+                _text_cell(ws, er, base + 1, r.code)
+            if r.level:
+                ws.cell(row=er, column=base + 2, value={1: "类", 2: "款", 3: "项"}.get(r.level, str(r.level)))
+            if r.page:
+                ws.cell(row=er, column=base + 3, value=r.page)
+        last_row = hr + max(1, len(t.rows))
+        ref = f"A{hr}:{_col_letter(len(names))}{last_row}"
+        xt = XTable(displayName=f"T{n:02d}_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", ref=ref)
+        xt.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(xt)
+        for j in range(1, len(names) + 1):
+            ws.column_dimensions[_col_letter(j)].width = 14 if j > 2 else 22
+        ws.freeze_panes = ws.cell(row=hr + 1, column=1)
+        vals = [sname, t.kind, t.title, t.label or "", t.unit or "", ",".join(map(str, t.pages)),
+                len(t.header), len(t.rows), "是" if t.empty else ""]
+        for j, v in enumerate(vals, start=1):
+            if isinstance(v, str):
+                _text_cell(meta, idx_row + n, j, v)
+            else:
+                meta.cell(row=idx_row + n, column=j, value=v)
+    meta.column_dimensions["A"].width = 22
+    meta.column_dimensions["B"].width = 40
+    meta.column_dimensions["C"].width = 50
+
+    # --- checks as live formulas
+    ws = wb.create_sheet(CHECK_SHEET)
+    ws["A1"] = "校验（公式实时计算；容差 = 0.005 ×（1 + 非空项数），见 XBRL Calculations 1.1）"
+    ws["A1"].font = bold
+    ws["A2"] = "失败数"
+    ws["B2"] = '=COUNTIF(I5:I100000,"FAIL")'
+    ws["C2"] = "检查数"
+    ws["D2"] = '=COUNTA(I5:I100000)'
+    heads = ["编号", "规则", "说明", "表列值", "计算值", "差额", "容差", "涉及单元格", "结果", "引擎结果", "页码"]
+    for j, h in enumerate(heads, start=1):
+        c = ws.cell(row=4, column=j, value=h)
+        c.font, c.fill = bold, grey
+    for i, c in enumerate(checks, start=5):
+        f_total, f_sum, f_tol, args = check_formulas(layout, c)
+        ws.cell(row=i, column=1, value=i - 4)
+        _text_cell(ws, i, 2, c.id)
+        _text_cell(ws, i, 3, c.label)
+        ws.cell(row=i, column=4, value=f_total).number_format = "#,##0.00"
+        ws.cell(row=i, column=5, value=f_sum).number_format = "#,##0.00"
+        ws.cell(row=i, column=6, value=f"=D{i}-E{i}").number_format = "#,##0.00"
+        ws.cell(row=i, column=7, value=f_tol).number_format = "0.000"
+        _text_cell(ws, i, 8, layout.addr(c.total, False) + " ← " + args.replace("$", ""))
+        ws.cell(row=i, column=9, value=f'=IF(ABS(F{i})<=G{i}+1E-9,"OK","FAIL")')
+        _text_cell(ws, i, 10, "OK" if c.ok else "FAIL")
+        pages = sorted({r.page for r in [c.total] + c.terms if r.page})
+        _text_cell(ws, i, 11, ",".join(map(str, pages)))
+    for col, w in zip("ABCDEFGHIJK", (6, 10, 50, 12, 12, 10, 8, 50, 8, 8, 8)):
+        ws.column_dimensions[col].width = w
+    ws.freeze_panes = "A5"
+
+    # --- narrative claims
+    ws = wb.create_sheet(CLAIM_SHEET)
+    heads = ["主题", "金额(万元)", "占比%", "比上年增减额", "比上年增减率%", "增减率∞", "预算完成率%", "页码", "原文"]
+    for j, h in enumerate(heads, start=1):
+        c = ws.cell(row=1, column=j, value=h)
+        c.font, c.fill = bold, grey
+    for i, cl in enumerate(doc.claims, start=2):
+        _text_cell(ws, i, 1, cl.subject)
+        for j, v in ((2, cl.amount), (3, cl.share), (4, cl.change), (5, cl.change_rate), (7, cl.execution_rate)):
+            if v is not None:
+                ws.cell(row=i, column=j, value=v)
+        if cl.change_rate_infinite:
+            _text_cell(ws, i, 6, "∞")
+        if cl.page:
+            ws.cell(row=i, column=8, value=cl.page)
+        _text_cell(ws, i, 9, cl.text)
+    ws.column_dimensions["I"].width = 80
+
+    # --- findings
+    ws = wb.create_sheet(FINDING_SHEET)
+    heads = ["规则", "严重性", "说明", "表列值", "应为", "容差", "单元格", "页码"]
+    for j, h in enumerate(heads, start=1):
+        c = ws.cell(row=1, column=j, value=h)
+        c.font, c.fill = bold, grey
+    for i, f in enumerate(findings, start=2):
+        _text_cell(ws, i, 1, f.id)
+        _text_cell(ws, i, 2, f.severity)
+        _text_cell(ws, i, 3, f.message)
+        for j, v in ((4, f.actual), (5, f.expected), (6, f.tolerance)):
+            if v is not None:
+                ws.cell(row=i, column=j, value=v)
+        cells = [layout.addr(r, False) for r in f.cells if r.table in layout.sheets]
+        _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
+        pages = sorted({r.page for r in f.cells if r.page})
+        _text_cell(ws, i, 8, ",".join(map(str, pages)))
+    ws.column_dimensions["C"].width = 90
+    ws.column_dimensions["G"].width = 40
+
+    return save_atomic(wb, path)
+
+
+def save_atomic(wb, path: str) -> str:
+    d = os.path.dirname(os.path.abspath(path)) or "."
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=".xlsx", dir=d)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+# ----------------------------------------------------------------- reading back
+
+def _dec(v) -> Optional[Decimal]:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return Decimal(v)
+    if isinstance(v, float):
+        return Decimal(repr(v))
+    return None
+
+
+def read_workbook(path: str) -> Document:
+    """Read a workbook written by :func:`write_workbook` back into a Document."""
+    from openpyxl import load_workbook
+
+    if not os.path.isfile(path):
+        raise XlbudgetError(f"{path}: no such file")
+    try:
+        wb = load_workbook(path, data_only=False)
+    except Exception as e:
+        raise XlbudgetError(f"{path}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from e
+    if META_SHEET not in wb.sheetnames:
+        raise XlbudgetError(f"{path}: no {META_SHEET} sheet: not an xlbudget workbook")
+    meta = wb[META_SHEET]
+    info = {}
+    r = 1
+    while meta.cell(row=r, column=1).value not in (None, "工作表"):
+        info[str(meta.cell(row=r, column=1).value)] = meta.cell(row=r, column=2).value
+        r += 1
+    while meta.cell(row=r, column=1).value != "工作表":
+        r += 1
+        if r > 100:
+            raise XlbudgetError(f"{path}: {META_SHEET} has no table index")
+    year = info.get("年度")
+    doc = Document(
+        department=info.get("部门") or None,
+        year=int(year) if year not in (None, "") else None,
+        kind=info.get("类型") or "预算",
+        unit=info.get("单位") or None,
+        source=str(info.get("来源路径") or info.get("来源") or path),
+        n_pages=int(info.get("页数") or 0),
+    )
+    r += 1
+    while meta.cell(row=r, column=1).value:
+        vals = [meta.cell(row=r, column=j).value for j in range(1, 10)]
+        sname, kind, title, label, unit, pages, nh, nrows, empty = vals
+        ws = wb[sname]
+        nh = int(nh or 0)
+        nrows = int(nrows or 0)
+        hr = 3 + nh
+        ncols_all = ws.max_column
+        names = []
+        for j in range(1, ncols_all + 1):
+            v = ws.cell(row=hr, column=j).value
+            if v is None:
+                break
+            names.append(str(v))
+        ncols = len(names) - len(EXTRA_COLS)
+        header = [[str(ws.cell(row=3 + h, column=j).value or "") for j in range(1, ncols + 1)] for h in range(nh)]
+        rows = []
+        for i in range(nrows):
+            er = hr + 1 + i
+            page = ws.cell(row=er, column=ncols + 3).value
+            cells = []
+            for j in range(1, ncols + 1):
+                v = ws.cell(row=er, column=j).value
+                dv = _dec(v)
+                text = "" if v is None else (str(v) if dv is None else format(dv, "f"))
+                cells.append(Cell(text=text, value=dv, page=page))
+            code = ws.cell(row=er, column=ncols + 1).value
+            lvl = ws.cell(row=er, column=ncols + 2).value
+            row = Row(cells=cells, page=page, code=str(code) if code else None,
+                      level={"类": 1, "款": 2, "项": 3}.get(lvl))
+            first = "".join((cells[0].text if cells else "").split())
+            row.is_total = bool(re.match(r"^(合计|总计|小计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)", first))
+            names_col = next((k for k, c in enumerate(names[:ncols]) if "名称" in c), None)
+            if names_col is not None and names_col < len(cells):
+                row.name = cells[names_col].text or None
+            elif cells:
+                row.name = next((c.text for c in cells if c.text and c.value is None), None)
+            rows.append(row)
+        t = Table(kind=kind, title=title or "", header=header, rows=rows, columns=names[:ncols],
+                  label=label or None, unit=unit or None,
+                  pages=[int(p) for p in str(pages or "").split(",") if p.strip().isdigit()],
+                  empty=(empty == "是"))
+        doc.tables.append(t)
+        r += 1
+    if CLAIM_SHEET in wb.sheetnames:
+        ws = wb[CLAIM_SHEET]
+        for i in range(2, ws.max_row + 1):
+            subj = ws.cell(row=i, column=1).value
+            if not subj:
+                continue
+            doc.claims.append(Claim(
+                subject=str(subj), amount=_dec(ws.cell(row=i, column=2).value),
+                share=_dec(ws.cell(row=i, column=3).value), change=_dec(ws.cell(row=i, column=4).value),
+                change_rate=_dec(ws.cell(row=i, column=5).value),
+                change_rate_infinite=ws.cell(row=i, column=6).value == "∞",
+                execution_rate=_dec(ws.cell(row=i, column=7).value),
+                page=ws.cell(row=i, column=8).value, text=str(ws.cell(row=i, column=9).value or "")))
+    return doc
+
+
+def sheet_rows(doc: Document) -> Dict[str, List[List]]:
+    """Plain layout used by the xlwings macro: sheet name -> rows of values (header first)."""
+    layout = Layout(doc)
+    out: Dict[str, List[List]] = {}
+    for t in doc.tables:
+        key = layout.keys[id(t)]
+        rows: List[List] = [[t.title], []]
+        rows += [list(h) for h in t.header]
+        rows.append(_unique(list(t.columns) + EXTRA_COLS))
+        for r in t.rows:
+            vals = [c.value if c.value is not None else (c.text or None) for c in r.cells]
+            vals += [r.code, {1: "类", 2: "款", 3: "项"}.get(r.level) if r.level else None, r.page]
+            rows.append(vals)
+        out[layout.sheets[key]] = rows
+    return out
