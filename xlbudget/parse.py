@@ -95,15 +95,33 @@ def _table_from_logical(lt: LogicalTable) -> Table:
     rows = [list(r) for r in lt.rows]
     masks = [list(m) for m in lt.merged_mask]
     pages = list(lt.row_pages)
-    # a title / unit printed inside the grid (some exports put them in the first rows)
+    # drop rows and columns that hold nothing at all (rect-drawn grids have many)
+    keep_r = [i for i, r in enumerate(rows) if any(c.strip() for c in r)]
+    rows = [rows[i] for i in keep_r]
+    masks = [masks[i] for i in keep_r]
+    pages = [pages[i] for i in keep_r]
+    if rows:
+        keep_c = [j for j in range(len(rows[0])) if any(r[j].strip() for r in rows)]
+        rows = [[r[j] for j in keep_c] for r in rows]
+        masks = [[m[j] for j in keep_c] for m in masks]
+    # a title / department / unit printed inside the grid (some exports put them in the first rows)
     while rows:
         nonempty = [c for c in rows[0] if c.strip()]
-        joined = "".join(nonempty)
-        if len(nonempty) == 1 and (classify.TITLE_HINT_RE.search(joined) or UNIT_RE.search(joined)):
-            if UNIT_RE.search(joined):
-                unit = unit or UNIT_RE.search(joined).group(1)
-            elif not title or not classify.kind_from_title(title):
-                title = joined
+        joined = " ".join(nonempty)
+        is_title = len(nonempty) == 1 and classify.TITLE_HINT_RE.search(joined[:60])
+        is_meta = all(UNIT_RE.search(c) or DEPT_RE.search(c) or re.match(r"^(公开|预算公开表|部门公开表)\s*\d+", c)
+                      for c in nonempty)
+        if is_title or is_meta:
+            m = UNIT_RE.search(joined)
+            if m:
+                unit = unit or m.group(1)
+            m = DEPT_RE.search(joined)
+            if m:
+                dept = dept or m.group(1).strip()
+            if is_title:
+                head = re.split(r"(?:部门(?:名称)?|单位名称|预算单位)\s*[:：]|金额单位|单\s*位\s*[:：]", joined)[0].strip()
+                if head and (not title or not classify.kind_from_title(title)):
+                    title = head[:80]
             rows, masks, pages = rows[1:], masks[1:], pages[1:]
             continue
         break

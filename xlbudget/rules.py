@@ -224,10 +224,10 @@ def _value_col_after(t: Table, i: int, j: int) -> Optional[int]:
 def _summary_checks(ctx: _Ctx, t: Table) -> List[Check]:
     """收支总表: income items, expense 类, 本年收入合计 = 本年支出合计, 收入总计 = 支出总计."""
     checks: List[Check] = []
-    inc_tot = _find_label(t, r"^本年收入合计$|^收入合计$|^本年收入小计$")
-    exp_tot = _find_label(t, r"^本年支出合计$|^支出合计$|^本年支出小计$")
-    grand_in = _find_label(t, r"^收入总计$")
-    grand_out = _find_label(t, r"^支出总计$")
+    inc_tot = _find_label(t, r"^本年收入合计$|^(本年|当年)收入小计$") or _find_label(t, r"^收入合计$")
+    exp_tot = _find_label(t, r"^本年支出合计$|^(本年|当年)支出小计$") or _find_label(t, r"^支出合计$")
+    grand_in = _find_label(t, r"^收入总计$") or (_find_label(t, r"^收入合计$") if inc_tot and _norm(t.rows[inc_tot[0]].cells[inc_tot[1]].text) != "收入合计" else None)
+    grand_out = _find_label(t, r"^支出总计$") or (_find_label(t, r"^支出合计$") if exp_tot and _norm(t.rows[exp_tot[0]].cells[exp_tot[1]].text) != "支出合计" else None)
     if inc_tot:
         i, j = inc_tot
         k = _value_col_after(t, i, j)
@@ -238,6 +238,22 @@ def _summary_checks(ctx: _Ctx, t: Table) -> List[Check]:
         i, j = exp_tot
         k = _value_col_after(t, i, j)
         items = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[a].cells[j].text))]
+        # a second expense grouping (支出用途: 基本支出 / 项目支出 ...) printed in another label column
+        for j2 in range(j + 1, t.n_cols):
+            items2 = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[a].cells[j2].text))]
+            if len(items2) >= 2 and k is not None:
+                k2 = next((x for x in range(j2 + 1, t.n_cols) if any(t.rows[a].cells[x].value is not None for a in items2)), None)
+                if k2 is not None:
+                    tk = k2 if t.rows[i].cells[k2].value is not None else k
+                    checks.append(Check("SUMMARY", "error", "本年支出合计 = 按支出用途各项之和", ctx.ref(t, i, tk),
+                                        [ctx.ref(t, a, k2) for a in items2]))
+                break
+        if items:
+            k_items = next((x for x in range(j + 1, t.n_cols) if any(t.rows[a].cells[x].value is not None for a in items)), None)
+            if k_items is not None and t.rows[i].cells[k_items].value is None and k is not None and k != k_items:
+                checks.append(Check("SUMMARY", "error", "本年支出合计 = 各类支出之和（功能分类）", ctx.ref(t, i, k),
+                                    [ctx.ref(t, a, k_items) for a in items]))
+                items = []
         if k is not None and items:
             for kk in [k] + [x for x in range(k + 1, t.n_cols) if re.search(r"预算|安排|合计|小计|金额|决算", t.columns[x])]:
                 if kk >= t.n_cols:

@@ -122,7 +122,7 @@ def _is_split_row(prev: List[str], nxt: List[str]) -> bool:
             continue
         if not a.strip():
             return False  # a cell that was empty above cannot continue
-        if b == a or looks_numeric(b) or _NEW_ROW_RE.match(b.strip()) or b.strip() in ("类", "款", "项"):
+        if b == a or looks_numeric(b) or looks_numeric(a) or _NEW_ROW_RE.match(b.strip()) or b.strip() in ("类", "款", "项"):
             return False
     return True
 
