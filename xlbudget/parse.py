@@ -120,7 +120,7 @@ def _table_from_logical(lt: LogicalTable) -> Table:
                 dept = dept or m.group(1).strip()
             if is_title:
                 head = re.split(r"(?:部门(?:名称)?|单位名称|预算单位)\s*[:：]|金额单位|单\s*位\s*[:：]", joined)[0].strip()
-                if head and (not title or not classify.kind_from_title(title)):
+                if head and (classify.kind_from_title(head) or not title or not classify.kind_from_title(title)):
                     title = head[:80]
             rows, masks, pages = rows[1:], masks[1:], pages[1:]
             continue

@@ -1,0 +1,57 @@
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from conftest import RENDERED, ROOT, need
+from xlbudget.cli import main
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "xlbudget", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_import_and_validate(tmp_path, capsys):
+    pdf = need(RENDERED / "pdf_a" / "004_d644b8a86bb20fe5.pdf")
+    out = tmp_path / "004.xlsx"
+    assert main(["import", str(pdf), "-o", str(out)]) == 0
+    assert "12 failed checks" in capsys.readouterr().out
+    assert openpyxl.load_workbook(out).sheetnames[0] == "元数据"
+    assert main(["validate", str(out), "--json"]) == 0
+    findings = json.loads(capsys.readouterr().out)
+    assert any(f["id"] == "TIE" and f["message"].startswith("2101101") for f in findings)
+    assert main(["validate", str(pdf), "--strict"]) == 1
+
+
+def test_bad_input_gives_clear_error_and_loses_nothing(tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"this is not a pdf")
+    out = tmp_path / "keep.xlsx"
+    out.write_bytes(b"previous result")
+    r = run("import", str(bad), "-o", str(out))
+    assert r.returncode == 2 and "not a PDF" in r.stderr and "Traceback" not in r.stderr
+    assert out.read_bytes() == b"previous result"
+    r = run("validate", str(tmp_path / "missing.pdf"))
+    assert r.returncode == 2 and "no such file" in r.stderr
+    r = run("validate", str(tmp_path / "x.docx"))
+    assert r.returncode == 2 and "expected a .pdf or an .xlsx" in r.stderr
+
+
+def test_scanned_pdf_without_text(tmp_path):
+    # a valid one-page PDF with no text layer
+    pdf = tmp_path / "scan.pdf"
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    body, offs = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(body))
+        body += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    body += b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    pdf.write_bytes(body)
+    r = run("import", str(pdf), "-o", str(tmp_path / "scan.xlsx"))
+    assert r.returncode == 2 and "no text layer" in r.stderr
+    assert not (tmp_path / "scan.xlsx").exists()
