@@ -34,7 +34,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -49,7 +49,7 @@ CATEGORY = "xlbudget"
 CHECKS_HEADER = ["id", "severity", "message", "cells"]
 LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
 PDF_NAME = "XLB_PDF"  # workbook name holding the PDF path for the import macro
-CHECK_SHEET = "校验"
+FINDINGS_SHEET = "问题"  # as in the workbook writer (校验 there holds the live check formulas)
 
 _ARRAY_RET: Dict[str, Any] = {"expand": "table"} if os.environ.get("XLBUDGET_LEGACY_ARRAYS") == "1" else {}
 _TOTAL_RE = re.compile(r"^(合计|总计|部门合计|本年支出合计)$")
@@ -310,26 +310,53 @@ def resolve_path(path: Any, base_dir: Optional[str] = None) -> Path:
     return p
 
 
-def format_cells(cells: Iterable[CellRef]) -> str:
-    """``b03!r15c3@p5; b02!r15c3@p4``: table key, 1-based body row and column, PDF page."""
+def _layout_addr(doc: Optional[Document]):
+    """``ref -> "'预算支出总表'!C15"`` from the workbook writer's layout, or None without it."""
+    if doc is None:
+        return None
+    try:
+        from .workbook import Layout  # written in parallel; optional
+
+        layout = Layout(doc)
+    except Exception:  # noqa: BLE001 - any mismatch: fall back to table keys
+        return None
+    return lambda ref: layout.addr(ref, absolute=False)
+
+
+def format_cells(cells: Iterable[CellRef], doc: Optional[Document] = None) -> str:
+    """Where the numbers of a finding are, with their PDF page.
+
+    With the workbook writer's layout (the one :func:`import_pdf_to_active` and
+    ``xlbudget import`` write): ``'预算支出总表'!C18 (p5); '预算收入总表'!C18 (p4)``.
+    Without it: ``b03!r15c3 (p5)``, table key with 1-based body row and column.
+    """
+    addr = _layout_addr(doc)
     out = []
     for c in cells:
-        s = f"{c.table}!r{c.row + 1}c{c.col + 1}"
+        s = None
+        if addr is not None:
+            try:
+                s = addr(c)
+            except Exception:  # noqa: BLE001
+                s = None
+        if s is None:
+            s = f"{c.table}!r{c.row + 1}c{c.col + 1}"
         if c.page is not None:
-            s += f"@p{c.page}"
+            s += f" (p{c.page})"
         out.append(s)
     return "; ".join(out)
 
 
-def findings_table(findings: Iterable[Finding]) -> List[List[Any]]:
-    return [list(CHECKS_HEADER)] + [[f.id, f.severity, f.message, format_cells(f.cells)] for f in findings]
+def findings_table(findings: Iterable[Finding], doc: Optional[Document] = None) -> List[List[Any]]:
+    return [list(CHECKS_HEADER)] + [[f.id, f.severity, f.message, format_cells(f.cells, doc)] for f in findings]
 
 
 def run_checks(path: Any, base_dir: Optional[str] = None) -> List[List[Any]]:
     """Header row plus one row per finding of the full rule engine. Raises XlbudgetError."""
     from .rules import check
 
-    return findings_table(check(load_document(path, base_dir)))
+    doc = load_document(path, base_dir)
+    return findings_table(check(doc), doc)
 
 
 def _error_table(e: Exception) -> List[List[Any]]:
@@ -444,10 +471,11 @@ def _cell_out(cell) -> Any:
 
 
 def own_layout(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
-    """One sheet per table: title, unit/pages/source, header rows, then body rows.
+    """Fallback when ``xlbudget.workbook.sheet_rows`` is missing; same shape as the writer's layout.
 
-    Body rows are 编码 (rebuilt full code) | 级次 (类/款/项) | the printed cells
-    (amounts as Decimal, other cells as text) | 页码.
+    One sheet per table: title, unit/pages/source, the printed header rows, one
+    row of column names, then the body: the printed cells (amounts as Decimal,
+    other cells as text), 全编码 (rebuilt full code), 级次 (类/款/项), 页码.
     """
     from .classify import KINDS
     from .rules import table_keys
@@ -469,36 +497,42 @@ def own_layout(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
         if doc.source:
             meta.append(f"来源：{Path(doc.source).name}")
         rows.append(["  ".join(meta)])
-        for k, h in enumerate(t.header or [t.columns]):
-            rows.append((["编码", "级次"] if k == 0 else ["", ""]) + list(h) + (["页码"] if k == 0 else [""]))
+        rows += [list(h) for h in t.header]
+        rows.append(list(t.columns) + ["全编码", "级次", "页码"])
         if t.empty:
-            rows.append(["", "", "本表无数据"])
+            rows.append(["本表无数据"])
         for r in t.rows:
-            rows.append([r.code or "", LEVEL_NAMES.get(r.level or 0, "") if r.code else ""]
-                        + [_cell_out(c) for c in r.cells] + [r.page if r.page is not None else ""])
+            rows.append([_cell_out(c) for c in r.cells]
+                        + [r.code or "", LEVEL_NAMES.get(r.level or 0, "") if r.code else "",
+                           r.page if r.page is not None else ""])
         sheets[name] = rows
     return sheets
 
 
 def document_sheets(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
-    """Sheet name -> rows for a document: the workbook writer's layout if it offers one, else :func:`own_layout`.
+    """Sheet name -> rows for a document.
 
-    A 校验 sheet with the findings of the rule engine is added unless the layout has one.
+    The layout is the workbook writer's (``xlbudget.workbook.sheet_rows``), so
+    cell addresses agree with ``xlbudget import`` output and with the 校验
+    formulas; :func:`own_layout` only when that module is unavailable. A 问题
+    sheet with the findings of the rule engine is added.
     """
     sheets = None
     try:
         from . import workbook as _wb  # written in parallel; optional
     except ImportError:
         _wb = None
-    helper = getattr(_wb, "fill_sheet_rows", None) if _wb is not None else None
+    helper = None
+    if _wb is not None:
+        helper = getattr(_wb, "sheet_rows", None) or getattr(_wb, "fill_sheet_rows", None)
     if callable(helper):
         sheets = OrderedDict(helper(doc))
     if sheets is None:
         sheets = own_layout(doc)
-    if CHECK_SHEET not in sheets:
+    if FINDINGS_SHEET not in sheets:
         from .rules import check
 
-        sheets[CHECK_SHEET] = findings_table(check(doc))
+        sheets[FINDINGS_SHEET] = findings_table(check(doc), doc)
     return sheets
 
 
