@@ -20,6 +20,9 @@ TABLE_SETTINGS = {
 }
 
 
+MIN_COL_WIDTH = 8.0
+
+
 def _clean_cell(text: Optional[str]) -> str:
     if text is None:
         return ""
@@ -33,10 +36,15 @@ def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
     if not rows_obj:
         return None
     xs = sorted({round(c[0], 1) for r in rows_obj for c in r.cells if c is not None})
-    col_x: List[float] = []
+    merged: List[float] = []
     for x in xs:
-        if not col_x or x - col_x[-1] > 2.0:
-            col_x.append(x)
+        if not merged or x - merged[-1] > 2.0:
+            merged.append(x)
+    # some exporters draw every cell as padding rects (5 pt strips left and right of the
+    # text): a "column" narrower than MIN_COL_WIDTH is padding, not a column
+    right = table.bbox[2]
+    col_x = [x for k, x in enumerate(merged)
+             if (merged[k + 1] if k + 1 < len(merged) else right) - x >= MIN_COL_WIDTH] or merged[:1]
     rows: List[List[Optional[str]]] = []
     texts = table.extract()
     for r, t in zip(rows_obj, texts):
@@ -44,9 +52,18 @@ def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
         for cell, txt in zip(r.cells, t):
             if cell is None:
                 continue
-            # column index by left edge
+            # column of the cell: the kept column edge nearest to its left edge, or the one
+            # its centre falls in when the left edge was a padding strip
             j = min(range(len(col_x)), key=lambda k: abs(col_x[k] - cell[0]))
-            out[j] = _clean_cell(txt)
+            if abs(col_x[j] - cell[0]) > 2.0:
+                cx = (cell[0] + cell[2]) / 2
+                inside = [k for k in range(len(col_x)) if col_x[k] <= cx]
+                j = inside[-1] if inside and cell[2] - cell[0] < MIN_COL_WIDTH else j
+            text = _clean_cell(txt)
+            if out[j] is None or (text and not out[j]):
+                out[j] = text
+            elif text:
+                out[j] = out[j] + text
         rows.append(out)
     x0, top, x1, bottom = table.bbox
     return Fragment(

@@ -212,7 +212,14 @@ def _find_label(t: Table, pattern: str, col: Optional[int] = None) -> Optional[T
 
 
 def _value_col_after(t: Table, i: int, j: int) -> Optional[int]:
-    """First amount-capable column right of a label cell."""
+    """The column holding the value of a label cell: the first amount right of it, before
+    the next label; failing that, the first amount-capable (blank) column right of it."""
+    cells = t.rows[i].cells
+    for k in range(j + 1, len(cells)):
+        if cells[k].value is not None:
+            return k
+        if cells[k].text.strip() and not re.match(r"^[\d.,-]*$", cells[k].text.strip()) and not cells[k].is_dash:
+            break
     for k in range(j + 1, len(t.rows[i].cells)):
         if t.rows[i].cells[k].value is not None or re.search(r"金额|合计|\d{4}年|预算数|决算数|小计", t.columns[k] or ""):
             if t.rows[i].cells[k].value is None and t.rows[i].cells[k].text.strip() and not re.match(r"^[\d.,-]*$", t.rows[i].cells[k].text):

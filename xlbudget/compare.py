@@ -1,0 +1,1140 @@
+"""Pure: compare the same department's disclosures across years.
+
+Documents are grouped into *periods* (year + 预算/决算; a narrative PDF and a
+tables PDF of the same year and kind are one period), ordered by year with the
+budget before the final account of the same year. Tables are aligned by table
+family (a budget table and its final-account counterpart share one), rows by
+function / economic code (fallback: normalised name), amount columns by their
+normalised header. Per item and period: the value, 增减额 and 增减率 against the
+previous period of the same kind, 预算执行率 = 决算 / 预算 where both exist for
+one year, and added / removed flags. Narrative "比上年" claims are checked
+against the earlier period (findings with id ``YOY``).
+
+No I/O, no openpyxl: the workbook adapter is :mod:`xlbudget.compare_writer`.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from . import classify
+from .codes import CLASSES
+from .model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding, Row, Table
+from .numbers import fmt, half_ulp, looks_numeric
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+# change / ratio flags
+ADDED = "新增"
+REMOVED = "取消"
+BASE_ZERO = "上年为0"  # 增减率 undefined (∞): last year was 0 or blank, this year is not
+BUDGET_ZERO = "预算为0"  # 执行率 undefined: nothing budgeted, something spent
+
+# budget kind <-> final-account kind of the same content share one sheet
+FAMILIES: Dict[str, str] = {
+    "b01": "T01", "f01": "T01",
+    "b02": "T02", "f02": "T02",
+    "b03": "T03", "f03": "T03",
+    "b04": "T04", "f04": "T04",
+    "b05": "T05", "f05": "T05",
+    "b06": "T06", "f06": "T06",
+    "b10": "T10", "f09": "T10",
+}
+FAMILY_NAMES = {
+    "T01": "收支总表", "T02": "收入表", "T03": "支出表", "T04": "财政拨款收支总表",
+    "T05": "一般公共预算支出表", "T06": "基本支出经济科目表", "T10": "三公经费表",
+}
+FAMILY_ORDER = ["T01", "T02", "T03", "T04", "T05", "b05a", "T06", "b06a", "b07", "b08", "b09", "f07", "f08",
+                "T10", "b11", "b12", "b13", "b14", "f10"]
+
+MAIN_SUBJECTS = ["收入总计", "支出总计", "基本支出", "项目支出", "三公经费", "机关运行经费"]
+KIND_ORDER = {BUDGET: 0, FINAL: 1, PERFORMANCE: 2}
+
+
+# ----------------------------------------------------------------- data
+
+@dataclass
+class Period:
+    """One column group of the comparison: a year's budget or final account."""
+
+    index: int
+    year: Optional[int]
+    kind: str  # 预算 / 决算
+    label: str  # "2019年预算"
+    department: Optional[str]
+    sources: List[str]
+    docs: List[Document] = field(default_factory=list, repr=False)
+
+
+@dataclass
+class Change:
+    """Change of one value against the base period (the previous one of the same kind)."""
+
+    base: int  # index of the period compared against
+    amount: Optional[Decimal]  # 增减额
+    rate: Optional[Decimal]  # 增减率 in %, 2 decimals; None when undefined (see flag)
+    flag: str = ""  # "", 新增, 取消, 上年为0
+
+
+@dataclass
+class Ratio:
+    """预算执行率 = 决算 / 预算 of one year, in %."""
+
+    budget: int  # period index of the budget
+    final: int  # period index of the final account
+    rate: Optional[Decimal]
+    flag: str = ""  # "", 预算为0
+
+
+@dataclass
+class Item:
+    key: str  # code, or "名称:<normalised name>"
+    code: Optional[str]
+    name: str
+    level: Optional[int]
+    is_total: bool
+    present: List[bool]  # row exists in the period's table
+    values: Dict[str, List[Optional[Decimal]]] = field(default_factory=dict)  # measure -> per period
+    changes: Dict[str, List[Optional[Change]]] = field(default_factory=dict)  # measure -> per period
+    execution: Dict[str, List[Ratio]] = field(default_factory=dict)  # measure -> one per exec pair
+    sources: List[Optional[str]] = field(default_factory=list)  # where each period's value came from
+
+    @property
+    def added_in(self) -> List[int]:
+        """Periods in which the item appears while absent from the base period."""
+        return sorted({i for chs in self.changes.values() for i, c in enumerate(chs) if c and c.flag == ADDED})
+
+    @property
+    def removed_in(self) -> List[int]:
+        return sorted({i for chs in self.changes.values() for i, c in enumerate(chs) if c and c.flag == REMOVED})
+
+    def value(self, period: int, measure: Optional[str] = None) -> Optional[Decimal]:
+        m = measure or next(iter(self.values), None)
+        if m is None:
+            return None
+        return self.values[m][period]
+
+    def change(self, period: int, measure: Optional[str] = None) -> Optional[Change]:
+        m = measure or next(iter(self.changes), None)
+        if m is None:
+            return None
+        return self.changes[m][period]
+
+
+@dataclass
+class TableComparison:
+    key: str  # family key (T03, b11, other:..., 总览)
+    name: str  # sheet name
+    kinds: List[Optional[str]]  # table kind per period (None: not in that period)
+    measures: List[str]
+    items: List[Item]
+
+    @property
+    def present(self) -> List[bool]:
+        return [k is not None for k in self.kinds]
+
+    def item(self, key: Optional[str] = None, code: Optional[str] = None, name: Optional[str] = None) -> Optional[Item]:
+        for it in self.items:
+            if key is not None and it.key == key:
+                return it
+            if code is not None and it.code == code:
+                return it
+        if name is not None:
+            n = norm_label(name)
+            for it in self.items:
+                if norm_label(it.name) == n:
+                    return it
+        return None
+
+
+@dataclass
+class YoyCheck:
+    """One narrative 比上年 claim checked against the earlier period."""
+
+    period: int
+    base: Optional[int]
+    claim: Claim
+    subject: str  # subject the claim was checked as (may refine claim.subject)
+    current: Optional[Decimal]  # this period's value (claim amount, else table value)
+    previous: Optional[Decimal]  # base period's value of the subject
+    expected_change: Optional[Decimal]
+    expected_rate: Optional[Decimal]
+    status: str  # 一致 / 不一致 / 未核对
+    note: str = ""
+    source: str = ""
+
+
+@dataclass
+class Comparison:
+    periods: List[Period]
+    bases: List[Optional[int]]  # base period index per period (previous of the same kind)
+    exec_pairs: List[Tuple[int, int]]  # (budget period, final period) of the same year
+    totals: TableComparison  # main totals per period (measure "金额")
+    tables: List[TableComparison]
+    checks: List[YoyCheck] = field(default_factory=list)
+    findings: List[Finding] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
+
+    @property
+    def department(self) -> Optional[str]:
+        for p in reversed(self.periods):
+            if p.department:
+                return p.department
+        return None
+
+    def table(self, key: str) -> Optional[TableComparison]:
+        for t in self.tables:
+            if t.key == key or t.name == key:
+                return t
+        return None
+
+    def total(self, subject: str) -> Optional[Item]:
+        return self.totals.item(key=subject)
+
+    def period(self, year: int, kind: str = BUDGET) -> Optional[int]:
+        for p in self.periods:
+            if p.year == year and p.kind == kind:
+                return p.index
+        return None
+
+
+# ----------------------------------------------------------------- normalisation
+
+_NUMBERING_RE = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]\d+[)）]|\d+[.．、](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
+)
+_YEAR_RE = re.compile(r"(20\d{2})")
+
+
+def _norm(s: Optional[str]) -> str:
+    return "".join((s or "").split())
+
+
+def norm_label(s: Optional[str]) -> str:
+    """Name as a key: no spaces, no numbering (一、 1. （一） ①), full-width parentheses, no quotes."""
+    t = _norm(s).replace("(", "（").replace(")", "）")
+    for ch in "“”\"'‘’":
+        t = t.replace(ch, "")
+    prev = None
+    while prev != t:
+        prev = t
+        t = _NUMBERING_RE.sub("", t)
+    return t
+
+
+_GENERIC_PARTS = {"项目", "金额", "预算数", "决算数", "本年支出", "本年收入", "本年", "预算", "决算", "功能分类",
+                  "支出用途", "本年预算", "本年决算"}
+_SYNONYMS = {"小计": "合计", "本年支出合计": "合计", "本年收入合计": "合计", "总计": "合计", "合计数": "合计"}
+
+
+def norm_measure(col: str, prefix: str = "") -> str:
+    """A column header as a measure key comparable across years and budget/final account.
+
+    '2024年预算数/基本支出' -> '基本支出'; '本年支出/小计' -> '合计'; '支出/2024年合计' (prefix '支出') -> '合计'.
+    """
+    c = _norm(col)
+    if prefix and c.startswith(prefix):
+        c = c[len(prefix):].lstrip("/")
+    parts = []
+    for p in c.split("/"):
+        if re.match(r"^(部门|单位|金额单位)[:：]", p):  # unit / department line caught in the header
+            continue
+        p = re.sub(r"^20\d{2}(年度?)?", "", p)
+        p = p.replace("“", "").replace("”", "").replace('"', "")
+        if p:
+            parts.append(p)
+    kept = [p for p in parts if p not in _GENERIC_PARTS]
+    if not kept:
+        kept = parts[-1:] if parts and parts[-1] not in ("金额", "项目") else []
+    leaf = "/".join(kept)
+    leaf = _SYNONYMS.get(leaf, leaf)
+    return leaf or "合计"
+
+
+def _is_label_text(text: str) -> bool:
+    t = _norm(text)
+    return bool(t) and not looks_numeric(t) and t not in ("——", "—", "--", "-")
+
+
+def _doc_year(doc: Document) -> Tuple[Optional[int], bool]:
+    """(year, guessed from the file name)."""
+    if doc.year:
+        return doc.year, False
+    m = _YEAR_RE.findall(os.path.basename(doc.source or ""))
+    if m:
+        return int(m[0]), True
+    return None, False
+
+
+# ----------------------------------------------------------------- periods
+
+def _build_periods(docs: Sequence[Document], warnings: List[str]) -> List[Period]:
+    keyed = []
+    for n, d in enumerate(docs):
+        if d.kind == PERFORMANCE and not any(t.kind[:1] in "bf" for t in d.tables):
+            warnings.append(f"{d.source}: 绩效 document, not compared")
+            continue
+        year, guessed = _doc_year(d)
+        if guessed:
+            warnings.append(f"{d.source}: no year found in the document, {year} taken from the file name")
+        if year is None:
+            warnings.append(f"{d.source}: no year found; ordered by position")
+        kind = d.kind if d.kind in (BUDGET, FINAL) else BUDGET
+        keyed.append((year, kind, n, d))
+    keyed.sort(key=lambda x: (x[0] if x[0] is not None else 9999, KIND_ORDER.get(x[1], 9), x[2]))
+    periods: List[Period] = []
+    for year, kind, n, d in keyed:
+        # same year and kind (e.g. narrative PDF + tables PDF of one disclosure): one period,
+        # unless both name a department and the names differ
+        same = next((p for p in periods if year is not None and p.year == year and p.kind == kind
+                     and _same_dept(p.department, d.department)), None)
+        if same is not None:
+            same.docs.append(d)
+            same.sources.append(d.source)
+            if not _plausible_dept(same.department) and _plausible_dept(d.department):
+                same.department = d.department
+            continue
+        label = f"{year}年{kind}" if year is not None else f"{kind}{len(periods) + 1}"
+        periods.append(Period(index=len(periods), year=year, kind=kind, label=label,
+                              department=d.department, sources=[d.source], docs=[d]))
+    labels = [p.label for p in periods]
+    for p in periods:
+        if labels.count(p.label) > 1:
+            p.label = f"{p.label}（{p.department or os.path.basename(p.sources[0])}）"
+    # department names: warn, but still compare
+    depts = {}
+    for p in periods:
+        for d in p.docs:
+            if _plausible_dept(d.department):
+                key = _dept_key(d.department)
+                if not any(key in k or k in key for k in depts):
+                    depts[key] = d.department
+    if len(depts) > 1:
+        warnings.append("documents of different departments are compared: " + "; ".join(sorted(depts.values())))
+    return periods
+
+
+def _plausible_dept(name: Optional[str]) -> bool:
+    """A department name, not a stray heading ("三、") the importer took for one."""
+    t = _norm(name)
+    return len(t) >= 3 and not _NUMBERING_RE.match(t) and not re.search(r"\d", t)
+
+
+def _same_dept(a: Optional[str], b: Optional[str]) -> bool:
+    if not (_plausible_dept(a) and _plausible_dept(b)):
+        return True
+    ka, kb = _dept_key(a), _dept_key(b)
+    return ka in kb or kb in ka
+
+
+def _dept_key(name: str) -> str:
+    t = _norm(name)
+    t = re.sub(r"[\[［【（(].*?[\]］】）)]$", "", t)
+    t = t.replace("中国共产党", "中共").replace("委员会", "委")
+    return re.sub(r"^中共", "", t)
+
+
+def _bases(periods: Sequence[Period]) -> List[Optional[int]]:
+    """For each period, the previous one of the same kind (the same department preferred)."""
+    out: List[Optional[int]] = []
+    for p in periods:
+        cands = [q for q in periods[:p.index]
+                 if q.kind == p.kind and (p.year is None or q.year is None or q.year < p.year)]
+        same = [q for q in cands if _same_dept(q.department, p.department)]
+        pick = (same or cands)[-1] if (same or cands) else None
+        out.append(pick.index if pick is not None else None)
+    return out
+
+
+def _exec_pairs(periods: Sequence[Period]) -> List[Tuple[int, int]]:
+    pairs = []
+    for f in periods:
+        if f.kind != FINAL or f.year is None:
+            continue
+        b = next((p for p in periods if p.kind == BUDGET and p.year == f.year), None)
+        if b is not None:
+            pairs.append((b.index, f.index))
+    return pairs
+
+
+# ----------------------------------------------------------------- table keys
+
+def _signature(t: Table) -> str:
+    cols = [norm_measure(c) for c in t.columns if not re.fullmatch(r"列\d+", c)]
+    cols = [c.replace("代码", "编码") for c in cols]
+    return "|".join(cols)
+
+
+def table_key(t: Table) -> Optional[str]:
+    """Family key of a table; None for tables not compared (performance tables)."""
+    if t.kind.startswith("p_"):
+        return None
+    if t.kind in FAMILIES:
+        return FAMILIES[t.kind]
+    if t.kind != "other":
+        return t.kind
+    if t.title:
+        return "other:" + classify.norm_title(re.sub(r"20\d{2}\s*年度?", "", t.title))
+    sig = _signature(t)
+    return "cols:" + sig if sig else None
+
+
+def _family_name(key: str, tables: Sequence[Table]) -> str:
+    if key in FAMILY_NAMES:
+        return FAMILY_NAMES[key]
+    if key in classify.KINDS:
+        return classify.sheet_name(key)
+    if key.startswith("other:"):
+        return key[len("other:"):]
+    if key.startswith("cols:"):
+        return "未识别表(" + key[len("cols:"):].replace("|", ",") + ")"
+    return key
+
+
+def _doc_tables(doc: Document) -> Dict[str, Table]:
+    out: Dict[str, Table] = {}
+    counts: Dict[str, int] = {}
+    for t in doc.tables:
+        k = table_key(t)
+        if k is None:
+            continue
+        counts[k] = counts.get(k, 0) + 1
+        kk = k if counts[k] == 1 else f"{k}#{counts[k]}"
+        out[kk] = t
+    return out
+
+
+# ----------------------------------------------------------------- items of one table
+
+@dataclass
+class _RawItem:
+    key: str
+    code: Optional[str]
+    name: str
+    level: Optional[int]
+    is_total: bool
+    values: Dict[str, Optional[Decimal]]
+
+
+def _amount_cols(t: Table) -> List[int]:
+    return [j for j in range(t.n_cols) if any(j < len(r.cells) and r.cells[j].value is not None for r in t.rows)]
+
+
+def _label_cols(t: Table) -> List[int]:
+    out = []
+    for j in range(t.n_cols):
+        n_txt = sum(1 for r in t.rows if j < len(r.cells) and _is_label_text(r.cells[j].text))
+        n_num = sum(1 for r in t.rows if j < len(r.cells) and r.cells[j].value is not None)
+        if n_txt and n_txt > n_num:
+            out.append(j)
+    return out
+
+
+def _row_name(r: Row) -> str:
+    nm = r.name or ""
+    if looks_numeric(nm):
+        nm = ""
+    return nm.strip()
+
+
+def _items_of(t: Table) -> List[_RawItem]:
+    amounts = _amount_cols(t)
+    labels = _label_cols(t)
+    # two-sided layout (收支总表): label, amounts, label, amounts
+    two_sided = any(a < l2 for a in amounts for l2 in labels) and any(l1 < a for a in amounts for l1 in labels)
+    items: List[_RawItem] = []
+    seen: Dict[str, int] = {}
+
+    def add(key: str, it: _RawItem):
+        if key in seen:
+            seen[key] += 1
+            key = f"{key}#{seen[key]}"
+        else:
+            seen[key] = 1
+        it.key = key
+        items.append(it)
+
+    if two_sided and not any(r.code for r in t.rows):
+        segs = []
+        for k, lc in enumerate(labels):
+            nxt = labels[k + 1] if k + 1 < len(labels) else t.n_cols
+            vcols = [a for a in amounts if lc < a < nxt]
+            if vcols:
+                segs.append((lc, vcols))
+        if segs:
+            for lc, vcols in segs:
+                col = _norm(t.columns[lc]) if lc < len(t.columns) else ""
+                side = col.rsplit("/", 1)[0] if "/" in col else f"栏{lc + 1}"
+                for r in t.rows:
+                    if lc >= len(r.cells) or not _is_label_text(r.cells[lc].text):
+                        continue
+                    label = r.cells[lc].text.strip()
+                    vals = {}
+                    for a in vcols:
+                        m = norm_measure(t.columns[a], side) if a < len(t.columns) else f"列{a + 1}"
+                        vals.setdefault(m, r.cells[a].value if a < len(r.cells) else None)
+                    is_total = bool(re.match(r"^(本年)?(收入|支出)?(合计|总计|小计)$|^(当年)(收入|支出)小计$", norm_label(label)))
+                    add(f"{side}:{norm_label(label)}",
+                        _RawItem("", None, f"{side}：{label}", None, is_total, vals))
+            return items
+    measure_cols = [a for a in amounts if a not in labels or not t.rows]
+    names = {}
+    for a in measure_cols:
+        m = norm_measure(t.columns[a]) if a < len(t.columns) else f"列{a + 1}"
+        if m in names.values():
+            m = f"{m}({a + 1})"
+        names[a] = m
+    data_rows = [r for r in t.rows if any(c.value is not None for c in r.cells) or r.code or _row_name(r)]
+    for i, r in enumerate(t.rows):
+        name = _row_name(r)
+        if r.code:
+            key = r.code
+        elif name:
+            key = "名称:" + norm_label(name)
+        elif len(data_rows) == 1 and r is data_rows[0]:
+            key, name = "合计", "合计"
+        else:
+            key = f"行{i + 1}"
+        vals = {names[a]: (r.cells[a].value if a < len(r.cells) else None) for a in measure_cols}
+        if not name and not r.code and all(v is None for v in vals.values()):
+            continue
+        add(key, _RawItem("", r.code, name or key, r.level, bool(r.is_total) or key == "合计", vals))
+    return items
+
+
+# ----------------------------------------------------------------- arithmetic
+
+def change_of(base: Optional[Decimal], cur: Optional[Decimal], base_present: bool = True,
+              cur_present: bool = True, base_index: int = 0) -> Optional[Change]:
+    """增减额 / 增减率 of ``cur`` against ``base`` (blank = 0 for an existing row)."""
+    if not base_present and not cur_present:
+        return None
+    if not base_present:
+        return Change(base_index, cur if cur is not None else Decimal(0), None, ADDED)
+    if not cur_present:
+        return Change(base_index, -(base if base is not None else Decimal(0)), None, REMOVED)
+    if base is None and cur is None:
+        return Change(base_index, None, None)  # blank both years: nothing to say
+    b = base if base is not None else Decimal(0)
+    c = cur if cur is not None else Decimal(0)
+    diff = c - b
+    if b == 0:
+        return Change(base_index, diff, None, BASE_ZERO if c != 0 else "")
+    return Change(base_index, diff, (diff / b * HUNDRED).quantize(CENT))
+
+
+def ratio_of(budget: Optional[Decimal], final: Optional[Decimal], bi: int = 0, fi: int = 0) -> Ratio:
+    if final is None and budget is None:
+        return Ratio(bi, fi, None)
+    b = budget if budget is not None else Decimal(0)
+    f = final if final is not None else Decimal(0)
+    if b == 0:
+        return Ratio(bi, fi, None, BUDGET_ZERO if f != 0 else "")
+    return Ratio(bi, fi, (f / b * HUNDRED).quantize(CENT))
+
+
+def _merge_order(orders: Iterable[List[str]]) -> List[str]:
+    """Union of key lists keeping each list's relative order (first list dominates)."""
+    out: List[str] = []
+    for keys in orders:
+        for idx, k in enumerate(keys):
+            if k in out:
+                continue
+            prev = next((keys[j] for j in range(idx - 1, -1, -1) if keys[j] in out), None)
+            if prev is not None:
+                pos = out.index(prev) + 1
+            else:
+                nxt = next((x for x in keys[idx + 1:] if x in out), None)
+                pos = out.index(nxt) if nxt is not None else len(out)
+            out.insert(pos, k)
+    return out
+
+
+def _compute(items: List[Item], measures: List[str], bases, pairs, table_present: List[bool]) -> None:
+    for it in items:
+        for m in measures:
+            vals = it.values.setdefault(m, [None] * len(bases))
+            chs: List[Optional[Change]] = []
+            for p, b in enumerate(bases):
+                if b is None or not table_present[p] or not table_present[b]:
+                    chs.append(None)
+                    continue
+                chs.append(change_of(vals[b], vals[p], it.present[b], it.present[p], b))
+            it.changes[m] = chs
+            it.execution[m] = [ratio_of(vals[bi], vals[fi], bi, fi)
+                               if it.present[bi] or it.present[fi] else Ratio(bi, fi, None)
+                               for bi, fi in pairs]
+
+
+def _compare_tables(periods: List[Period], bases, pairs) -> List[TableComparison]:
+    n = len(periods)
+    per_period: List[Dict[str, Table]] = []
+    for p in periods:
+        merged: Dict[str, Table] = {}
+        for d in p.docs:
+            for k, t in _doc_tables(d).items():
+                if k not in merged or (len(t.rows) > len(merged[k].rows)):
+                    merged[k] = t
+        per_period.append(merged)
+    keys = _merge_order([list(m.keys()) for m in reversed(per_period)])
+    fam_rank = {k: i for i, k in enumerate(FAMILY_ORDER)}
+    keys.sort(key=lambda k: (fam_rank.get(k.split("#")[0], 100), 0))  # stable: unknown keys keep doc order
+    out: List[TableComparison] = []
+    for k in keys:
+        tables = [m.get(k) for m in per_period]
+        raws = [(_items_of(t) if t is not None and not t.empty else []) for t in tables]
+        measures: List[str] = []
+        for rl in raws:
+            for ri in rl:
+                for m in ri.values:
+                    if m not in measures:
+                        measures.append(m)
+        order = _merge_order([[ri.key for ri in rl] for rl in reversed(raws)])
+        by_key: Dict[str, Item] = {}
+        for key in order:
+            by_key[key] = Item(key=key, code=None, name="", level=None, is_total=False, present=[False] * n,
+                               sources=[None] * n)
+        for p, rl in enumerate(raws):
+            for ri in rl:
+                it = by_key[ri.key]
+                it.code = it.code or ri.code
+                it.name = ri.name or it.name  # latest period's name wins
+                it.level = it.level or ri.level
+                it.is_total = it.is_total or ri.is_total
+                it.present[p] = True
+                it.sources[p] = tables[p].title or tables[p].kind
+                for m, v in ri.values.items():
+                    it.values.setdefault(m, [None] * n)[p] = v
+        present = [t is not None for t in tables]
+        items = [by_key[k2] for k2 in order]
+        # columns blank in every period and row (an empty 结转下年资金, a stray header column) say nothing
+        measures = [m for m in measures if any(v is not None for it in items for v in it.values.get(m, []))]
+        for it in items:
+            for m in list(it.values):
+                if m not in measures:
+                    del it.values[m]
+        _compute(items, measures, bases, pairs, present)
+        kinds = [t.kind if t is not None else None for t in tables]
+        name = _family_name(k.split("#")[0], [t for t in tables if t is not None])
+        if "#" in k:
+            name = f"{name}{k.split('#')[1]}"
+        out.append(TableComparison(key=k, name=name, kinds=kinds, measures=measures, items=items))
+    return out
+
+
+# ----------------------------------------------------------------- main totals
+
+def _total_row(t: Table) -> Optional[int]:
+    for i, r in enumerate(t.rows):
+        if r.code:
+            continue
+        first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
+        if re.match(r"^(合计|总计|部门合计)$", first) or (r.is_total and re.match(r"^(合计|总计|部门合计)$", _norm(r.name))):
+            return i
+    data = [i for i, r in enumerate(t.rows) if any(c.value is not None for c in r.cells)]
+    if len(data) == 1:
+        return data[0]
+    return None
+
+
+def _col(t: Table, *rxs: str) -> Optional[int]:
+    for rx in rxs:
+        for j, c in enumerate(t.columns):
+            if re.search(rx, _norm(c).replace("“", "").replace("”", "")):
+                return j
+    return None
+
+
+def _labeled(t: Table, rx: str) -> Optional[Tuple[Decimal, int, int]]:
+    """Value printed next to (right of, else below) a label cell matching ``rx``."""
+    pat = re.compile(rx)
+    for i, r in enumerate(t.rows):
+        for j, c in enumerate(r.cells):
+            if c.value is not None or not pat.search(norm_label(c.text)):
+                continue
+            for k in range(j + 1, len(r.cells)):
+                x = r.cells[k]
+                if x.value is not None:
+                    return x.value, i, k
+                if _is_label_text(x.text):
+                    break
+            for ii in range(i + 1, len(t.rows)):
+                cells = t.rows[ii].cells
+                if j >= len(cells):
+                    break
+                x = cells[j]
+                if x.value is not None:
+                    return x.value, ii, j
+                if _is_label_text(x.text):
+                    break
+    return None
+
+
+def _side_total(t: Table, side: str) -> Optional[Tuple[Decimal, int, int]]:
+    """"总计" printed on both halves of a 收支总表: the income one left, the expense one right."""
+    if t.kind not in ("b01", "f01", "b04", "f04", "other"):
+        return None
+    amounts = _amount_cols(t)
+    hits = []
+    for i, r in enumerate(t.rows):
+        for j, c in enumerate(r.cells):
+            if c.value is None and norm_label(c.text) == "总计":
+                hits.append((i, j))
+    if not amounts or not hits:
+        return None
+    first_amount = min(amounts)
+    want = [h for h in hits if (h[1] < first_amount) == (side == "收入")]
+    for i, j in want:
+        for k in range(j + 1, len(t.rows[i].cells)):
+            x = t.rows[i].cells[k]
+            if x.value is not None:
+                return x.value, i, k
+            if _is_label_text(x.text):
+                break
+    return None
+
+
+def _f10_running_costs(t: Table) -> Optional[Tuple[Decimal, int, int]]:
+    """公开10表: the 机关运行经费 section lists 行政单位 / 参公事业单位 rows; their sum."""
+    amounts = _amount_cols(t)
+    if not amounts:
+        return None
+    k = max(amounts)  # the 统计数 column is the last one (行次 numbers may look like amounts)
+    start = None
+    total: Optional[Decimal] = None
+    where: Optional[Tuple[int, int]] = None
+    for i, r in enumerate(t.rows):
+        first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
+        if start is None:
+            if norm_label(first).startswith("机关运行经费") and all(c.value is None for c in r.cells):
+                start = i
+            continue
+        if re.match(r"^[一二三四五六七八九十]+、", first):
+            break
+        v = r.cells[k].value if k < len(r.cells) else None
+        if v is not None:
+            total = v if total is None else total + v
+            where = where or (i, k)
+    if total is None or where is None:
+        return None
+    return total, where[0], where[1]
+
+
+def _total_col_value(t: Table, col_rxs: Sequence[str], prefer: Optional[str] = None) -> Optional[Tuple[Decimal, int, int]]:
+    ti = _total_row(t)
+    if ti is None:
+        return None
+    j = None
+    if prefer:
+        j = _col(t, *[f"{prefer}.*{rx.rstrip('$')}$" for rx in col_rxs]) if prefer else None
+    if j is None:
+        j = _col(t, *col_rxs)
+    if j is None or j >= len(t.rows[ti].cells):
+        return None
+    v = t.rows[ti].cells[j].value
+    return (v, ti, j) if v is not None else None
+
+
+# which tables a subject is looked up in, in order
+_LOOKUP_KINDS = {
+    "收入总计": ["b01", "f01", "b02", "f02"],
+    "支出总计": ["b01", "f01", "b03", "f03"],
+    "基本支出": ["b03", "f03", "b01", "f01"],
+    "项目支出": ["b03", "f03", "b01", "f01"],
+    "三公经费": ["b10", "f09"],
+    "机关运行经费": ["b11", "f10"],
+    "人员经费": ["b06", "f06", "b06a"],
+    "公用经费": ["b06", "f06", "b06a", "b11"],
+    "一般公共预算": ["b05", "f05", "b01", "f01", "b04", "f04"],
+    "因公出国（境）费": ["b10", "f09"],
+    "公务接待费": ["b10", "f09"],
+    "公务用车购置及运行费": ["b10", "f09"],
+    "公务用车购置费": ["b10", "f09"],
+    "公务用车运行维护费": ["b10", "f09"],
+}
+# tables never searched by the fallback (their labels mean something else)
+_NO_FALLBACK = {"b04", "f04", "b05", "b05a", "f05", "b06", "b06a", "f06", "b07", "b08", "b09", "f07", "f08",
+                "b12", "b13"}
+
+
+def _candidates(doc: Document, subject: str) -> List[Table]:
+    if subject.startswith("科目:"):
+        return [t for k in ("b05", "f05", "b05a", "b03", "f03") for t in doc.tables_of(k) if not t.empty]
+    pref = _LOOKUP_KINDS.get(subject, ["b03", "f03", "b01", "f01"])
+    out = [t for k in pref for t in doc.tables_of(k) if not t.empty]
+    out += [t for t in doc.tables if t not in out and not t.empty and not t.kind.startswith("p_")
+            and t.kind not in _NO_FALLBACK and t.kind not in pref]
+    return out
+
+
+def _lookup(doc: Document, subject: str) -> Optional[Tuple[Decimal, str]]:
+    """(value, where) of a main subject in one document."""
+    final = doc.kind == FINAL
+    for t in _candidates(doc, subject):
+        where = f"{os.path.basename(doc.source)} {t.title or classify.sheet_name(t.kind)}"
+        got = _lookup_in(t, subject, final)
+        if got is not None:
+            v, i, j = got
+            page = t.rows[i].page if i < len(t.rows) else None
+            return v, where + (f" 第{page}页" if page else "")
+    return None
+
+
+_CODE_LEN = {"类": 3, "款": 5, "项": 7}
+
+
+def _lookup_code_item(t: Table, subject: str) -> Optional[Tuple[Decimal, int, int]]:
+    _, level, parent, name = subject.split(":", 3)
+    n = _CODE_LEN[level]
+    rows = [(i, r) for i, r in enumerate(t.rows) if r.code and len(r.code) == n and norm_label(r.name) == name]
+    if parent and len(rows) > 1:
+        names = {r.code: norm_label(r.name) for r in t.rows if r.code}
+        rows = [(i, r) for i, r in rows if names.get(r.code[:5]) == parent] or rows
+    if not rows:
+        return None
+    j = _col(t, r"(^|/)(本年支出/)?(合计|小计)$", r"^合计$", r"金额$")
+    if j is None:
+        am = _amount_cols(t)
+        j = am[0] if am else None
+    i, r = rows[0]
+    if j is None or j >= len(r.cells):
+        return None
+    v = r.cells[j].value
+    return (v if v is not None else Decimal(0)), i, j
+
+
+def _lookup_in(t: Table, subject: str, final: bool) -> Optional[Tuple[Decimal, int, int]]:
+    if subject.startswith("科目:"):
+        return _lookup_code_item(t, subject)
+    if subject in ("收入总计", "支出总计"):
+        side = subject[:2]
+        got = _labeled(t, rf"^{side}总计$") or _side_total(t, side)
+        if got:
+            return got
+        for rx in (rf"^{side}合计$", rf"^本年{side}合计$"):
+            got = _labeled(t, rx)
+            if got:
+                return got
+        if subject == "支出总计" and t.kind in ("b03", "f03", "other"):
+            if _col(t, r"基本支出$") is not None:
+                return _total_col_value(t, [r"(^|/)(本年支出)?合计$", r"^合计$"])
+        if subject == "收入总计" and t.kind in ("b02", "f02"):
+            return _total_col_value(t, [r"(^|/)(本年收入)?合计$", r"^合计$"])
+        return None
+    if subject in ("基本支出", "项目支出"):
+        got = _total_col_value(t, [rf"(^|/){subject}$"])
+        if got:
+            return got
+        if t.kind in ("b03", "f03") or _col(t, r"基本支出$") is not None:
+            return None  # a 支出总表 without a total for this column
+        return _labeled(t, rf"^{subject}$")
+    if subject == "三公经费":
+        pref = "决算" if final else None
+        got = _total_col_value(t, [r"三公经费/(小计|合计)$", r"三公经费(小计|合计)$"], pref)
+        if got:
+            return got
+        got = _labeled(t, r"^三公经费(合计|小计)?$")
+        if got and t.kind in ("b10", "f09"):
+            return got
+        if t.kind in ("b10", "f09"):
+            has_extra = any(re.search(r"会议费|培训费", c) for c in t.columns) or _labeled(t, r"^(会议费|培训费)$")
+            if not has_extra:
+                got = _total_col_value(t, [r"(^|/)合计$"], pref)
+                if got:
+                    return got
+                ti = _total_row(t)
+                if ti is not None:
+                    am = _amount_cols(t)
+                    if final:
+                        am = [j for j in am if "决算" in t.columns[j]] or am
+                    if am and t.rows[ti].cells[am[0]].value is not None:
+                        return t.rows[ti].cells[am[0]].value, ti, am[0]
+        return None
+    if subject == "机关运行经费":
+        j = _col(t, r"机关运行经费")
+        if t.kind == "b11" or j is not None:
+            ti = None
+            for i, r in enumerate(t.rows):
+                first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
+                if re.match(r"^(部门合计|合计|总计)$", first):
+                    ti = i
+                    break
+            if ti is None:
+                ti = _total_row(t)
+            if ti is not None:
+                if j is None:
+                    j = _col(t, r"(^|/)合计$")
+                if j is None:
+                    am = _amount_cols(t)
+                    j = am[0] if am else None
+                if j is not None and t.rows[ti].cells[j].value is not None:
+                    return t.rows[ti].cells[j].value, ti, j
+                # the amount printed under a neighbouring column of the same header
+                same = [k for k, c in enumerate(t.columns) if j is not None and c == t.columns[j]]
+                for k in same:
+                    if k < len(t.rows[ti].cells) and t.rows[ti].cells[k].value is not None:
+                        return t.rows[ti].cells[k].value, ti, k
+        if t.kind == "f10":
+            return _labeled(t, r"^机关运行经费(支出)?(合计)?$") or _f10_running_costs(t)
+        return None
+    if subject in ("人员经费", "公用经费"):
+        got = _total_col_value(t, [rf"(^|/){subject}$"])
+        if got:
+            return got
+        if t.kind in ("b06", "f06", "b06a"):
+            return _labeled(t, rf"^{subject}(合计)?$")
+        return None
+    if subject == "一般公共预算":
+        if t.kind in ("b05", "f05"):
+            return _total_col_value(t, [r"(^|/)(本年支出/)?(合计|小计)$", r"^合计$"])
+        return _labeled(t, r"^一般公共预算(拨款|财政拨款)?(收入|资金)?$")
+    if subject in _SANGONG_PARTS:
+        if t.kind not in ("b10", "f09"):
+            return None
+        col_rx, label_rx = _SANGONG_PARTS[subject]
+        got = _total_col_value(t, [col_rx], "决算" if final else None)
+        if got:
+            return got
+        return _labeled(t, label_rx)
+    # a function class (一般公共服务支出 ...): the 类 row of the 支出总表
+    code = next((c for c, nm in CLASSES.items() if nm == subject), None)
+    if code and t.kind in ("b03", "f03", "other"):
+        j = _col(t, r"(^|/)(本年支出)?合计$", r"^合计$", r"金额$")
+        for i, r in enumerate(t.rows):
+            if r.code == code and j is not None and j < len(r.cells) and r.cells[j].value is not None:
+                return r.cells[j].value, i, j
+    if t.kind in ("b01", "f01"):
+        return _labeled(t, rf"^{re.escape(subject)}$")
+    return None
+
+
+_SANGONG_PARTS = {
+    # subject: (column regex in a wide table, row label regex in a tall one)
+    "因公出国（境）费": (r"因公出国（?(境)?）?费$", r"^因公出国（?(境)?）?费$"),
+    "公务接待费": (r"公务接待费$", r"^公务接待费$"),
+    "公务用车购置及运行费": (r"公务用车购置及运行(维护)?费(/(小计|合计))?$", r"^公务用车购置及运行(维护)?费$"),
+    "公务用车购置费": (r"(^|/)(公务用车)?购置费$", r"^(公务用车)?购置费$"),
+    "公务用车运行维护费": (r"(^|/)(公务用车)?运行(维护)?费$", r"^(公务用车)?运行(维护)?费$"),
+}
+
+
+def main_totals(doc: Document) -> Dict[str, Tuple[Decimal, str]]:
+    """subject -> (value, where) for the main totals of one document."""
+    out = {}
+    for s in MAIN_SUBJECTS:
+        got = _lookup(doc, s)
+        if got is not None:
+            out[s] = got
+    return out
+
+
+def _period_value(p: Period, subject: str) -> Optional[Tuple[Decimal, str]]:
+    for d in p.docs:
+        got = _lookup(d, subject)
+        if got is not None:
+            return got
+    return None
+
+
+def _compare_totals(periods: List[Period], bases, pairs) -> TableComparison:
+    n = len(periods)
+    items = []
+    for s in MAIN_SUBJECTS:
+        it = Item(key=s, code=None, name=s, level=None, is_total=False, present=[False] * n, sources=[None] * n)
+        vals: List[Optional[Decimal]] = [None] * n
+        for p in periods:
+            got = _period_value(p, s)
+            if got is not None:
+                vals[p.index] = got[0]
+                it.sources[p.index] = got[1]
+                it.present[p.index] = True
+        it.values["金额"] = vals
+        items.append(it)
+    # a subject missing in a period is "not found", never "removed": compare only where both exist
+    for it in items:
+        vals = it.values["金额"]
+        it.changes["金额"] = [
+            (change_of(vals[b], vals[p]) if b is not None and it.present[b] and it.present[p] else None)
+            for p, b in enumerate(bases)
+        ]
+        for p, c in enumerate(it.changes["金额"]):
+            if c is not None:
+                c.base = bases[p]
+        it.execution["金额"] = [ratio_of(vals[bi], vals[fi], bi, fi) if it.present[bi] and it.present[fi]
+                              else Ratio(bi, fi, None) for bi, fi in pairs]
+    return TableComparison(key="总览", name="总览", kinds=[None] * n, measures=["金额"], items=items)
+
+
+# ----------------------------------------------------------------- narrative 比上年 checks
+
+def subject_label(subject: str) -> str:
+    """Display form of an internal subject key."""
+    if subject.startswith("科目:"):
+        _, level, parent, name = subject.split(":", 3)
+        return (f"{parent}（款）" if parent and level == "项" else "") + f"{name}（{level}）"
+    return subject
+
+
+_SUBJECT_MAP = {
+    "收入预算": "收入总计", "收入总计": "收入总计", "收入合计": "收入总计",
+    "支出预算": "支出总计", "支出总计": "支出总计", "支出合计": "支出总计",
+}
+
+
+def _refine_subject(c: Claim) -> str:
+    """The subject of a claim, refined by the words just before its amount.
+
+    "一般公共预算收入预算24458.43万元" is about 一般公共预算, "基本支出预算数为X万元" about 基本支出.
+    """
+    subj = c.subject
+    if c.amount is None or not c.text:
+        return subj
+    amount_txt = f"{c.amount}"
+    text = _norm(c.text)
+    pos = text.find(amount_txt)
+    if pos < 0:
+        pos = text.find(f"{c.amount:,}")
+    if pos < 0:
+        return subj
+    clause = re.split(r"[，,；;。：:]", text[:pos])[-1]
+    # "住房改革支出（款）住房公积金（项）支出965.87万元": a function code item named in the text
+    parts = re.findall(r"([^（）()，,；;。：:．.、\d]+)[（(](类|款|项)[）)]", clause)
+    if parts:
+        name, level = parts[-1]
+        parent = parts[-2][0] if len(parts) >= 2 and parts[-2][1] != level else ""
+        return f"科目:{level}:{norm_label(parent)}:{norm_label(name)}"
+    if subj in ("收入预算", "支出预算", "收入合计", "支出合计", "收入总计", "支出总计", "财政拨款"):
+        for kw, canon in (("基本支出", "基本支出"), ("项目支出", "项目支出"), ("一般公共预算", "一般公共预算"),
+                          ("政府性基金", "政府性基金"), ("机关运行经费", "机关运行经费")):
+            if kw in clause:
+                return canon
+    return subj
+
+
+def _interval_rate(change: Decimal, prev: Decimal, e_change: Decimal, e_prev: Decimal) -> Tuple[Decimal, Decimal]:
+    """Bounds of change / prev * 100 given rounding errors of both figures."""
+    cands = []
+    for dc in (-e_change, e_change):
+        for dp in (-e_prev, e_prev):
+            den = prev + dp
+            if den != 0:
+                cands.append((change + dc) / den * HUNDRED)
+    if not cands:
+        return Decimal("-Infinity"), Decimal("Infinity")
+    return min(cands), max(cands)
+
+
+def _yoy_checks(periods: List[Period], bases: List[Optional[int]]) -> Tuple[List[YoyCheck], List[Finding]]:
+    checks: List[YoyCheck] = []
+    findings: List[Finding] = []
+    for p in periods:
+        b = bases[p.index]
+        seen = set()
+        for d in p.docs:
+            for c in d.claims:
+                if c.change is None and c.change_rate is None and not c.change_rate_infinite:
+                    continue
+                key = (c.subject, c.amount, c.change, c.change_rate, c.change_rate_infinite)
+                if key in seen:
+                    continue
+                seen.add(key)
+                subject = _refine_subject(c)
+                target = _SUBJECT_MAP.get(subject, subject)
+                src = os.path.basename(d.source) + (f" 第{c.page}页" if c.page else "")
+                chk = YoyCheck(period=p.index, base=b, claim=c, subject=subject_label(target), current=None, previous=None,
+                               expected_change=None, expected_rate=None, status="未核对", source=src)
+                checks.append(chk)
+                if b is None:
+                    chk.note = "无上年文件"
+                    continue
+                if p.year is not None and periods[b].year is not None and periods[b].year != p.year - 1:
+                    chk.note = f"上年（{p.year - 1}年）文件不在对比中，未与{periods[b].label}核对"
+                    continue
+                prev = _period_value(periods[b], target)
+                cur_tab = _period_value(p, target)
+                if prev is None:
+                    chk.note = f"上年文件中未找到“{subject_label(target)}”"
+                    continue
+                chk.previous = prev[0]
+                cur = c.amount
+                if cur is None:
+                    cur = cur_tab[0] if cur_tab else None
+                elif cur_tab is not None and abs(cur_tab[0] - cur) > half_ulp(cur) + half_ulp(cur_tab[0]) and cur != 0:
+                    # the claim is not about the table figure we know by this name: do not guess
+                    chk.note = f"叙述金额 {fmt(cur)} 与本年表中“{subject_label(target)}” {fmt(cur_tab[0])} 不符，主题不明确，未核对"
+                    continue
+                if cur is None:
+                    chk.note = f"本年金额未知（叙述与表中均无“{subject_label(target)}”）"
+                    continue
+                chk.current = cur
+                exp = cur - prev[0]
+                chk.expected_change = exp
+                e_cur, e_prev = half_ulp(cur), half_ulp(prev[0])
+                problems = []
+                if c.change is not None:
+                    tol = e_cur + e_prev + half_ulp(c.change)
+                    if abs(c.change - exp) > tol:
+                        problems.append(f"增减额应为 {fmt(exp)}（{fmt(cur)} − 上年 {fmt(prev[0])}），叙述为 {fmt(c.change)}")
+                        findings.append(Finding(
+                            "YOY", "warning",
+                            f"{p.label} 叙述（{src}）称{subject_label(target)}比上年{_signed(c.change)}万元，"
+                            f"按{periods[b].label}“{subject_label(target)}” {fmt(prev[0])} 计算为 {_signed(exp)}万元",
+                            expected=exp, actual=c.change, tolerance=tol))
+                if prev[0] != 0:
+                    chk.expected_rate = (exp / prev[0] * HUNDRED).quantize(CENT)
+                if c.change_rate_infinite:
+                    if prev[0] != 0:
+                        problems.append(f"增减率应为 {chk.expected_rate}%，叙述为 ∞%")
+                        findings.append(Finding(
+                            "YOY", "warning",
+                            f"{p.label} 叙述（{src}）称{subject_label(target)}增长∞%，但{periods[b].label}为 {fmt(prev[0])}，"
+                            f"应为 {chk.expected_rate}%", expected=chk.expected_rate, actual=None))
+                elif c.change_rate is not None:
+                    if prev[0] == 0:
+                        if exp != 0:
+                            problems.append(f"上年为0，增减率应为 ∞%，叙述为 {c.change_rate}%")
+                            findings.append(Finding(
+                                "YOY", "warning",
+                                f"{p.label} 叙述（{src}）称{subject_label(target)}增减 {c.change_rate}%，但{periods[b].label}为0",
+                                expected=None, actual=c.change_rate))
+                    else:
+                        lo, hi = _interval_rate(exp, prev[0], e_cur + e_prev, e_prev)
+                        slack = half_ulp(c.change_rate, 0)
+                        if not (lo - slack <= c.change_rate <= hi + slack):
+                            problems.append(f"增减率应为 {chk.expected_rate}%，叙述为 {c.change_rate}%")
+                            findings.append(Finding(
+                                "YOY", "warning",
+                                f"{p.label} 叙述（{src}）称{subject_label(target)}比上年{'增长' if c.change_rate >= 0 else '下降'}"
+                                f"{abs(c.change_rate)}%，按{periods[b].label}“{subject_label(target)}” {fmt(prev[0])} → "
+                                f"{fmt(cur)} 计算为 {chk.expected_rate}%",
+                                expected=chk.expected_rate, actual=c.change_rate, tolerance=slack))
+                chk.status = "不一致" if problems else "一致"
+                chk.note = "；".join(problems)
+    return checks, findings
+
+
+def _signed(v: Decimal) -> str:
+    return ("增加" if v >= 0 else "减少") + fmt(abs(v))
+
+
+# ----------------------------------------------------------------- entry point
+
+def compare(docs: Sequence[Document]) -> Comparison:
+    """Compare disclosures of one department across years (and budget vs final account)."""
+    warnings: List[str] = []
+    periods = _build_periods(list(docs), warnings)
+    bases = _bases(periods)
+    pairs = _exec_pairs(periods)
+    totals = _compare_totals(periods, bases, pairs)
+    tables = _compare_tables(periods, bases, pairs)
+    checks, findings = _yoy_checks(periods, bases)
+    for p in periods:
+        missing = [s for s in MAIN_SUBJECTS[:4] if not totals.item(key=s).present[p.index]]
+        if missing and any(d.tables for d in p.docs):
+            warnings.append(f"{p.label}: main totals not found: {', '.join(missing)}")
+    return Comparison(periods=periods, bases=bases, exec_pairs=pairs, totals=totals, tables=tables,
+                      checks=checks, findings=findings, warnings=warnings)

@@ -1,0 +1,400 @@
+"""openpyxl adapter: :class:`~xlbudget.compare.Comparison` -> comparison workbook.
+
+Sheets: 总览 (main totals per period, 增减额/增减率/执行率, charts), one sheet per
+compared table (values of every period, 增减额, 增减率, 执行率, added/removed
+flags), 核对 (narrative 比上年 claims checked against the earlier year) and 文件
+(the periods, their source files and the warnings of the comparison).
+
+Numbers are written as numbers ('#,##0.00'), rates as percent numbers ('0.00%');
+an undefined rate (last year 0) is the explicit text "∞（上年为0）".
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from decimal import Decimal
+from typing import List, Optional, Sequence
+
+from .compare import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
+                      TableComparison, compare)
+from .model import Document, XlbudgetError
+
+NUM_FMT = "#,##0.00"
+PCT_FMT = "0.00%"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\：]")
+FORMULA_START = ("=", "+", "-", "@")
+
+
+# ----------------------------------------------------------------- loading
+
+def load_input(path: str) -> Document:
+    """A PDF is imported, an xlbudget workbook (.xlsx) read back."""
+    low = path.lower()
+    if low.endswith(".pdf"):
+        from .importer import import_pdf
+
+        return import_pdf(path)
+    if low.endswith((".xlsx", ".xlsm")):
+        try:
+            from .workbook import read_workbook
+        except ImportError as e:  # pragma: no cover - workbook adapter not there yet
+            raise XlbudgetError(f"{path}: reading .xlsx inputs is not available ({e})") from e
+        return read_workbook(path)
+    raise XlbudgetError(f"{path}: expected a .pdf or an .xlsx file")
+
+
+def run_compare(inputs: List[str], out: str) -> Comparison:
+    """Load every input, compare them and write the comparison workbook ``out``."""
+    if not inputs:
+        raise XlbudgetError("compare: no input files")
+    for p in inputs:
+        if os.path.abspath(p) == os.path.abspath(out):
+            raise XlbudgetError(f"the output {out} would overwrite an input; choose another -o")
+    docs = [load_input(p) for p in inputs]
+    comp = compare(docs)
+    for w in comp.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    write_comparison(comp, out)
+    return comp
+
+
+# ----------------------------------------------------------------- helpers
+
+def _num(v: Optional[Decimal]):
+    return None if v is None else float(v)
+
+
+def _text(ws, row: int, col: int, text, **kw):
+    c = ws.cell(row=row, column=col)
+    if isinstance(text, str) and text.startswith(FORMULA_START):
+        c.value = text
+        c.data_type = "s"
+    else:
+        c.value = text
+    return c
+
+
+def _sheet_title(name: str, used: set) -> str:
+    base = _BAD_SHEET_CHARS.sub("_", name).strip("'") or "表"
+    base = base[:31]
+    title, n = base, 2
+    while title in used:
+        suffix = f"_{n}"
+        title = base[:31 - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    return title
+
+
+def _set_value(ws, row: int, col: int, v: Optional[Decimal], absent: bool = False):
+    from openpyxl.styles import PatternFill
+
+    c = ws.cell(row=row, column=col)
+    if v is not None:
+        c.value = float(v)
+        c.number_format = NUM_FMT
+    if absent:
+        c.fill = PatternFill("solid", fgColor="EEEEEE")
+    return c
+
+
+def _set_change(ws, row: int, col: int, ch: Optional[Change]):
+    """增减额 at col, 增减率 at col + 1."""
+    from openpyxl.styles import Font
+
+    if ch is None:
+        return
+    a = ws.cell(row=row, column=col)
+    if ch.amount is not None:
+        a.value = float(ch.amount)
+        a.number_format = NUM_FMT
+    r = ws.cell(row=row, column=col + 1)
+    if ch.rate is not None:
+        r.value = float(ch.rate / 100)
+        r.number_format = PCT_FMT
+    elif ch.flag == BASE_ZERO:
+        r.value = "∞（上年为0）"
+    elif ch.flag in (ADDED, REMOVED):
+        r.value = ch.flag
+        r.font = Font(color="C00000" if ch.flag == REMOVED else "006100")
+
+
+def _set_ratio(ws, row: int, col: int, ra: Optional[Ratio]):
+    if ra is None:
+        return
+    c = ws.cell(row=row, column=col)
+    if ra.rate is not None:
+        c.value = float(ra.rate / 100)
+        c.number_format = PCT_FMT
+    elif ra.flag == BUDGET_ZERO:
+        c.value = "∞（预算为0）"
+
+
+def _style_header(ws, rows: Sequence[int], ncols: int):
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="999999")
+    for r in rows:
+        for j in range(1, ncols + 1):
+            c = ws.cell(row=r, column=j)
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor="DDEBF7")
+            c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+
+
+def _column_plan(comp: Comparison) -> List[tuple]:
+    """Sub-columns of one measure: ('v', period) | ('d', period) | ('r', period) | ('x', pair index)."""
+    plan = [("v", p.index) for p in comp.periods]
+    for p in comp.periods:
+        if comp.bases[p.index] is not None:
+            plan += [("d", p.index), ("r", p.index)]
+    plan += [("x", k) for k in range(len(comp.exec_pairs))]
+    return plan
+
+
+def _plan_label(comp: Comparison, kind: str, idx: int) -> str:
+    if kind == "v":
+        return comp.periods[idx].label
+    if kind in ("d", "r"):
+        b = comp.bases[idx]
+        vs = f"{comp.periods[idx].label}比{comp.periods[b].label}"
+        return ("增减额\n" if kind == "d" else "增减率\n") + vs
+    bi, fi = comp.exec_pairs[idx]
+    return f"预算执行率\n{comp.periods[fi].year}年（决算/预算）"
+
+
+def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code: bool = True) -> int:
+    """Header (2 rows) and items from row ``top``; returns the last row written."""
+    from openpyxl.utils import get_column_letter
+
+    plan = _column_plan(comp)
+    lead = ["编码", "名称", "级次"] if with_code else ["项目"]
+    nlead = len(lead)
+    for j, h in enumerate(lead, start=1):
+        ws.cell(row=top, column=j, value=h)
+        ws.merge_cells(start_row=top, start_column=j, end_row=top + 1, end_column=j)
+    col = nlead + 1
+    starts = {}
+    for m in tc.measures:
+        starts[m] = col
+        ws.cell(row=top, column=col, value=m)
+        if len(plan) > 1:
+            ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + len(plan) - 1)
+        for k, (kind, idx) in enumerate(plan):
+            ws.cell(row=top + 1, column=col + k, value=_plan_label(comp, kind, idx))
+        col += len(plan)
+    flag_col = col
+    ws.cell(row=top, column=flag_col, value="增减项目")
+    ws.merge_cells(start_row=top, start_column=flag_col, end_row=top + 1, end_column=flag_col)
+    src_col = flag_col + 1
+    ws.cell(row=top, column=src_col, value="来源")
+    ws.merge_cells(start_row=top, start_column=src_col, end_row=top + 1, end_column=src_col)
+    _style_header(ws, [top, top + 1], src_col)
+    ws.row_dimensions[top + 1].height = 45
+    r = top + 2
+    from openpyxl.styles import Font
+
+    for it in tc.items:
+        if with_code:
+            _text(ws, r, 1, it.code or "")
+            _text(ws, r, 2, ("  " * ((it.level or 1) - 1)) + it.name if it.code else it.name)
+            _text(ws, r, 3, {1: "类", 2: "款", 3: "项"}.get(it.level or 0, "") if it.code and len(it.code) in (3, 5, 7) else "")
+        else:
+            _text(ws, r, 1, it.name)
+        if it.is_total:
+            for j in range(1, nlead + 1):
+                ws.cell(row=r, column=j).font = Font(bold=True)
+        for m in tc.measures:
+            c0 = starts[m]
+            vals = it.values.get(m, [None] * len(comp.periods))
+            for k, (kind, idx) in enumerate(plan):
+                if kind == "v":
+                    absent = not it.present[idx] and tc.present[idx] if tc.key != "总览" else False
+                    _set_value(ws, r, c0 + k, vals[idx], absent=absent)
+                elif kind == "d":
+                    _set_change(ws, r, c0 + k, it.changes.get(m, [None] * len(comp.periods))[idx])
+                elif kind == "x":
+                    ex = it.execution.get(m)
+                    _set_ratio(ws, r, c0 + k, ex[idx] if ex else None)
+        flags = [f"{comp.periods[i].label}{ADDED}" for i in it.added_in] + \
+                [f"{comp.periods[i].label}{REMOVED}" for i in it.removed_in]
+        if flags:
+            _text(ws, r, flag_col, "；".join(flags))
+        src = next((s for s in reversed(it.sources) if s), "") if it.sources else ""
+        if src:
+            _text(ws, r, src_col, src)
+        r += 1
+    ws.freeze_panes = ws.cell(row=top + 2, column=nlead + 1)
+    widths = {1: 12, 2: 34, 3: 6} if with_code else {1: 16}
+    for j in range(1, src_col + 1):
+        ws.column_dimensions[get_column_letter(j)].width = widths.get(j, 14)
+    ws.column_dimensions[get_column_letter(flag_col)].width = 24
+    ws.column_dimensions[get_column_letter(src_col)].width = 40
+    return r - 1
+
+
+# ----------------------------------------------------------------- sheets
+
+def _overview(wb, comp: Comparison, used: set):
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.styles import Font
+
+    ws = wb.active
+    ws.title = _sheet_title("总览", used)
+    dept = comp.department or "（部门未识别）"
+    ws.cell(row=1, column=1, value=f"{dept} 跨年度对比：主要指标（万元）").font = Font(bold=True, size=13)
+    last = _write_items(ws, comp, comp.totals, top=3, with_code=False)
+    n = len(comp.periods)
+    if n == 0:
+        return ws
+    # the period values are the first n columns after the label: B .. B+n-1
+    first, cats_row = 5, 4
+    anchor_row = last + 3
+    big = [i for i, it in enumerate(comp.totals.items) if it.key in MAIN_SUBJECTS[:4]]
+    small = [i for i, it in enumerate(comp.totals.items) if it.key not in MAIN_SUBJECTS[:4]]
+    cats = Reference(ws, min_col=2, max_col=1 + n, min_row=cats_row, max_row=cats_row)
+    if big:
+        ch = BarChart()
+        ch.type = "col"
+        ch.grouping = "clustered"
+        ch.title = "收支总计、基本支出、项目支出"
+        ch.y_axis.title = "万元"
+        ch.y_axis.numFmt = "#,##0"
+        for i in big:
+            row = first + i
+            ch.add_data(Reference(ws, min_col=1, max_col=1 + n, min_row=row, max_row=row), from_rows=True,
+                        titles_from_data=True)
+        ch.set_categories(cats)
+        ch.height, ch.width = 8, 16
+        ws.add_chart(ch, f"A{anchor_row}")
+    if small:
+        lc = LineChart()
+        lc.title = "“三公”经费、机关运行经费"
+        lc.y_axis.title = "万元"
+        lc.y_axis.numFmt = "#,##0.00"
+        for i in small:
+            row = first + i
+            lc.add_data(Reference(ws, min_col=1, max_col=1 + n, min_row=row, max_row=row), from_rows=True,
+                        titles_from_data=True)
+        lc.set_categories(cats)
+        for s in lc.series:
+            s.marker.symbol = "circle"
+        lc.height, lc.width = 8, 16
+        ws.add_chart(lc, f"H{anchor_row}")
+    return ws
+
+
+def _files_sheet(wb, comp: Comparison, used: set):
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(_sheet_title("文件", used))
+    head = ["期间", "年度", "类型", "部门", "对比基期", "来源文件"]
+    for j, h in enumerate(head, start=1):
+        ws.cell(row=1, column=j, value=h)
+    _style_header(ws, [1], len(head))
+    r = 2
+    for p in comp.periods:
+        b = comp.bases[p.index]
+        for k, src in enumerate(p.sources):
+            _text(ws, r, 1, p.label if k == 0 else "")
+            if k == 0:
+                ws.cell(row=r, column=2, value=p.year)
+                _text(ws, r, 3, p.kind)
+                _text(ws, r, 4, p.department or "")
+                _text(ws, r, 5, comp.periods[b].label if b is not None else "")
+            _text(ws, r, 6, src)
+            r += 1
+    if comp.warnings:
+        r += 1
+        ws.cell(row=r, column=1, value="提示").font = Font(bold=True)
+        for w in comp.warnings:
+            r += 1
+            _text(ws, r, 1, w)
+    for col, w in zip("ABCDEF", (14, 8, 8, 30, 14, 80)):
+        ws.column_dimensions[col].width = w
+
+
+def _checks_sheet(wb, comp: Comparison, used: set):
+    from openpyxl.styles import Font, PatternFill
+
+    ws = wb.create_sheet(_sheet_title("核对", used))
+    head = ["期间", "对比基期", "主题", "叙述金额", "叙述增减额", "叙述增减率", "上年数", "应为增减额", "应为增减率",
+            "结果", "说明", "出处", "叙述原文"]
+    for j, h in enumerate(head, start=1):
+        ws.cell(row=1, column=j, value=h)
+    _style_header(ws, [1], len(head))
+    bad = PatternFill("solid", fgColor="FFC7CE")
+    r = 2
+    for ch in comp.checks:
+        c = ch.claim
+        _text(ws, r, 1, comp.periods[ch.period].label)
+        _text(ws, r, 2, comp.periods[ch.base].label if ch.base is not None else "")
+        _text(ws, r, 3, ch.subject)
+        _set_value(ws, r, 4, c.amount)
+        _set_value(ws, r, 5, c.change)
+        if c.change_rate_infinite:
+            _text(ws, r, 6, "∞%")
+        elif c.change_rate is not None:
+            x = ws.cell(row=r, column=6, value=float(c.change_rate / 100))
+            x.number_format = PCT_FMT
+        _set_value(ws, r, 7, ch.previous)
+        _set_value(ws, r, 8, ch.expected_change)
+        if ch.expected_rate is not None:
+            x = ws.cell(row=r, column=9, value=float(ch.expected_rate / 100))
+            x.number_format = PCT_FMT
+        elif ch.previous == 0 and ch.expected_change:
+            _text(ws, r, 9, "∞（上年为0）")
+        _text(ws, r, 10, ch.status)
+        if ch.status == "不一致":
+            for j in range(1, len(head) + 1):
+                ws.cell(row=r, column=j).fill = bad
+            ws.cell(row=r, column=10).font = Font(bold=True, color="9C0006")
+        _text(ws, r, 11, ch.note)
+        _text(ws, r, 12, ch.source)
+        _text(ws, r, 13, c.text)
+        r += 1
+    if not comp.checks:
+        _text(ws, 2, 1, "叙述中没有可与上年核对的“比上年”表述")
+    ws.freeze_panes = "A2"
+    for col, w in zip("ABCDEFGHIJKLM", (12, 12, 28, 12, 12, 10, 12, 12, 10, 8, 50, 36, 70)):
+        ws.column_dimensions[col].width = w
+
+
+def write_comparison(comp: Comparison, path: str) -> str:
+    """Write the comparison workbook atomically (temp file in the same folder, then replace)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    used: set = set()
+    _overview(wb, comp, used)
+    for tc in comp.tables:
+        if not tc.items:
+            continue
+        ws = wb.create_sheet(_sheet_title(tc.name, used))
+        ws.cell(row=1, column=1, value=f"{tc.name}（万元）：按科目编码对齐，无编码时按名称").font = Font(bold=True, size=12)
+        _write_items(ws, comp, tc, top=3, with_code=True)
+    _checks_sheet(wb, comp, used)
+    _files_sheet(wb, comp, used)
+    return _save_atomic(wb, path)
+
+
+def _save_atomic(wb, path: str) -> str:
+    d = os.path.dirname(os.path.abspath(path)) or "."
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=".xlsx", dir=d)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
