@@ -30,20 +30,63 @@ def _is_code_cell(s: str) -> bool:
 
 
 def _header_rows(rows: List[List[str]]) -> int:
-    """Number of leading header rows: until the first row that carries data."""
+    """Number of leading header rows: until the first row that carries data.
+
+    A 合计 / 一、 row with no amount counts as data only when nothing else is printed in
+    it ("合计 | 基本支出 | 项目支出" is a header of the wide layout, "合计 | | " an empty total).
+    """
     for i, r in enumerate(rows):
         first = next((c for c in r if c.strip()), "")
         if any(looks_numeric(c) and ("." in c or "," in c) for c in r):
             return i
         if r and _is_code_cell(r[0]) and any(c.strip() and not _is_code_cell(c) for c in r[1:]):
             return i
-        if r and TOTAL_RE.match("".join(r[0].split())):
+        others = [c for c in r[1:] if c.strip()]
+        if r and TOTAL_RE.match("".join(r[0].split())) and (not others or any(looks_numeric(c) for c in others)):
             return i
-        if re.match(r"^[一二三四五六七八九十]+、", first.strip()):
+        if re.match(r"^[一二三四五六七八九十]+、", first.strip()) and (
+                len([c for c in r if c.strip()]) == 1 or any(looks_numeric(c) for c in r)):
             return i
         if EMPTY_RE.search("".join(r)):
             return i
     return min(len(rows), 3)
+
+
+def _amount_text(c: str) -> bool:
+    return looks_numeric(c) and ("." in c or "," in c)
+
+
+def _values_only(r: List[str]) -> List[int]:
+    filled = [j for j, c in enumerate(r) if c.strip()]
+    return filled if filled and all(_amount_text(r[j]) for j in filled) else []
+
+
+def _labels_only(r: List[str]) -> List[int]:
+    filled = [j for j, c in enumerate(r) if c.strip()]
+    return filled if filled and not any(_amount_text(r[j]) for j in filled) else []
+
+
+def _merge_value_subrows(rows: List[List[str]], pages: List[int]):
+    """A label row next to a row holding only amounts in the label row's empty cells
+    (right of the labels) is one printed row cut in two by the drawing (rect-drawn grids
+    put the amount on its own strip, above or below the label)."""
+    out, out_pages = [], []
+    i = 0
+    while i < len(rows):
+        r = list(rows[i])
+        if i + 1 < len(rows):
+            nxt = rows[i + 1]
+            a, b = _labels_only(r), _values_only(nxt)
+            c, d = _values_only(r), _labels_only(nxt)
+            if (a and b and min(b) > max(a)) or (c and d and min(c) > max(d)):
+                out.append([x if x.strip() else y for x, y in zip(r, nxt)])
+                out_pages.append(pages[i])
+                i += 2
+                continue
+        out.append(r)
+        out_pages.append(pages[i])
+        i += 1
+    return out, out_pages
 
 
 def _columns(header: List[List[str]], masks: List[List[bool]], n: int) -> List[str]:
@@ -110,7 +153,8 @@ def _table_from_logical(lt: LogicalTable) -> Table:
         joined = " ".join(nonempty)
         is_title = len(nonempty) == 1 and classify.TITLE_HINT_RE.search(joined[:60])
         is_meta = all(UNIT_RE.search(c) or DEPT_RE.search(c) or re.match(r"^(公开|预算公开表|部门公开表)\s*\d+", c)
-                      for c in nonempty)
+                      for c in nonempty) or (any(UNIT_RE.search(c) for c in nonempty)
+                                             and all(UNIT_RE.search(c) or len(c) <= 3 for c in nonempty))
         if is_title or is_meta:
             m = UNIT_RE.search(joined)
             if m:
@@ -128,6 +172,8 @@ def _table_from_logical(lt: LogicalTable) -> Table:
     n = len(rows[0]) if rows else 0
     h = _header_rows(rows)
     header, body = rows[:h], rows[h:]
+    body, body_pages = _merge_value_subrows(body, pages[h:])
+    pages = pages[:h] + body_pages
     columns = _columns(header, masks[:h], n)
     kind = classify.kind_from_title(title or "")
     if kind is None:
@@ -198,7 +244,10 @@ def _annotate_rows(t: Table) -> None:
         first = "".join((r.cells[0].text if r.cells else "").split())
         r.is_total = bool(TOTAL_RE.match(first)) or bool(r.name and TOTAL_RE.match("".join(r.name.split())))
     # codes, line numbers (行次/栏次) and names are not amounts
-    non_amount = set(ccols) | {name_col}
+    non_amount = set(ccols)
+    name_texts = [r.cells[name_col].text for r in t.rows if name_col < len(r.cells) and r.cells[name_col].text.strip()]
+    if sum(1 for x in name_texts if not looks_numeric(x)) >= len(name_texts) / 2:
+        non_amount.add(name_col)  # a name column; a column of amounts in first place stays amounts
     non_amount |= {j for j, c in enumerate(t.columns) if re.search(r"行次|栏次|序号|编码|代码", c)}
     if t.rows and t.n_cols > 2:
         for j in range(t.n_cols):
@@ -235,15 +284,28 @@ def _annotate_rows(t: Table) -> None:
 
 
 def _guess_department(raw: RawDocument, tables: List[Table]) -> Optional[str]:
+    for t in tables:
+        if t.note:
+            t.note = re.sub(r"[\[【(（](部门|单位)[\]】)）]$", "", t.note).strip()
     cands = Counter(t.note for t in tables if t.note)
     if cands:
         return cands.most_common(1)[0][0]
+    def plausible(name: str) -> bool:
+        return len(re.findall(r"[\u4e00-\u9fff]", name)) >= 4 and not re.match(r"^[一二三四五六七八九十\d]+[、.]", name)
+
+    texts = [b.text.strip() for b in raw.blocks[:15] if isinstance(b, TextLine)]
+    texts += [t.title for t in tables[:6] if t.title]
+    for t in texts:
+        t = re.sub(r"^([一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)\s*", "", t)
+        m = re.match(r"^(.{2,40}?)(20\d{2})\s*年", t)
+        if m and plausible(m.group(1).strip()):
+            return m.group(1).strip()
+        m = re.match(r"^(20\d{2})\s*年度?\s*(.{4,30}?)(?:部门|单位)?(?:预算|决算|一般公共|收支|支出|收入|财政拨款|“三公”)", t)
+        if m and plausible(m.group(2).strip()):
+            return m.group(2).strip()
     for b in raw.blocks[:15]:
         if isinstance(b, TextLine):
             t = b.text.strip()
-            m = re.match(r"^(.{2,40}?)(20\d{2})\s*年", t)
-            if m and m.group(1).strip():
-                return m.group(1).strip()
             if re.search(r"(办公室|厅|局|委员会|院|办|会|部)$", t) and len(t) <= 30 and not re.search(r"\d", t):
                 return t
     return None
@@ -265,7 +327,7 @@ def _guess_year(raw: RawDocument, tables: List[Table]) -> Optional[int]:
 
 def build_document(raw: RawDocument) -> Document:
     logical = group_tables(raw)
-    tables = [_table_from_logical(lt) for lt in logical if lt.rows]
+    tables = [t for t in (_table_from_logical(lt) for lt in logical if lt.rows) if t.rows or t.header]
     # tables with no title and kind "other" directly after a table of the same width: a
     # continuation the geometry did not catch is left as is (kept as "other", not dropped)
     units = Counter(t.unit for t in tables if t.unit)

@@ -6,6 +6,7 @@ outside the tables kept as lines, and the page closed to free its objects.
 from __future__ import annotations
 
 import os
+import re
 from typing import List, Optional
 
 from .model import XlbudgetError
@@ -80,6 +81,45 @@ def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
     )
 
 
+_AMOUNT_WORD = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2}$|^-?\d+\.\d{2}$")
+
+
+def _orphan_row_of(line, frags: List[Fragment]) -> Optional[Fragment]:
+    """A table row drawn without its rules (first row on a page, last row above a break):
+    a text line touching a table, inside its width, carrying an amount."""
+    words = line["text"].split()
+    if not any(_AMOUNT_WORD.match(w) for w in words):
+        return None
+    for f in frags:
+        if line["x0"] < f.x0 - 2 or line["x1"] > f.x1 + 2:
+            continue
+        gap_above = f.top - line["bottom"]
+        gap_below = line["top"] - f.bottom
+        if -1 <= gap_above <= 20 or -1 <= gap_below <= 20:
+            return f
+    return None
+
+
+def _attach_row(f: Fragment, line) -> None:
+    """Split the line's characters into the fragment's columns and add it as a row."""
+    cols = [""] * len(f.col_x)
+    for ch in line["chars"]:
+        cx = (ch["x0"] + ch["x1"]) / 2
+        j = max([k for k, x in enumerate(f.col_x) if x <= cx] or [0])
+        cols[j] += ch["text"]
+    row: List[Optional[str]] = [c.strip() for c in cols]
+    if line["top"] < f.top:
+        f.rows.insert(0, row)
+        f.row_tops.insert(0, float(line["top"]))
+        f.row_bottoms.insert(0, float(line["bottom"]))
+        f.top = float(line["top"])
+    else:
+        f.rows.append(row)
+        f.row_tops.append(float(line["top"]))
+        f.row_bottoms.append(float(line["bottom"]))
+        f.bottom = float(line["bottom"])
+
+
 def read_pdf(path: str) -> RawDocument:
     """Read a PDF into raw blocks. Raises :class:`XlbudgetError` with a clear message."""
     try:
@@ -127,13 +167,18 @@ def read_pdf(path: str) -> RawDocument:
 
                 rest = p.filter(outside) if bboxes else p
                 lines = []
-                for ln in rest.extract_text_lines(return_chars=False):
+                for ln in rest.extract_text_lines(return_chars=True):
                     txt = ln["text"].strip()
-                    if txt:
-                        lines.append(
-                            TextLine(page=page_no, top=float(ln["top"]), text=txt,
-                                     x0=float(ln["x0"]), bottom=float(ln["bottom"]))
-                        )
+                    if not txt:
+                        continue
+                    frag = _orphan_row_of(ln, frags)
+                    if frag is not None:
+                        _attach_row(frag, ln)
+                        continue
+                    lines.append(
+                        TextLine(page=page_no, top=float(ln["top"]), text=txt,
+                                 x0=float(ln["x0"]), bottom=float(ln["bottom"]))
+                    )
                 items = [(ln.top, 1, ln) for ln in lines] + [(f.top, 0, f) for f in frags]
                 items.sort(key=lambda x: (x[0], x[1]))
                 blocks.extend(it[2] for it in items)

@@ -252,8 +252,11 @@ def _summary_checks(ctx: _Ctx, t: Table) -> List[Check]:
                 k2 = next((x for x in range(j2 + 1, t.n_cols) if any(t.rows[a].cells[x].value is not None for a in items2)), None)
                 if k2 is not None:
                     tk = k2 if t.rows[i].cells[k2].value is not None else k
+                    # the column holds nothing but these items; rect-drawn grids may put an
+                    # item's amount on a strip row without its label, so take the whole column
+                    terms = [a for a in range(min(items2), i) if t.rows[a].cells[k2].value is not None]
                     checks.append(Check("SUMMARY", "error", "本年支出合计 = 按支出用途各项之和", ctx.ref(t, i, tk),
-                                        [ctx.ref(t, a, k2) for a in items2]))
+                                        [ctx.ref(t, a, k2) for a in terms]))
                 break
         if items:
             k_items = next((x for x in range(j + 1, t.n_cols) if any(t.rows[a].cells[x].value is not None for a in items)), None)
@@ -318,25 +321,54 @@ def _has_carry(t: Table) -> bool:
 def _sangong_checks(ctx: _Ctx, t: Table) -> List[Check]:
     """合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 公务用车 = 购置费 + 运行费."""
     checks: List[Check] = []
-    cols = [_leaf(c) for c in t.columns]
-    header_flat = [" ".join(h) for h in zip(*t.header)] if t.header else []
-    # find by column names (wide layout)
-    def col(rx):
-        for j, c in enumerate(t.columns):
-            if re.search(rx, _norm(c)):
-                return j
-        return None
-    tot, abroad, car, recv = col(r"合计$"), col(r"因公出国"), col(r"公务用车购置及运行"), col(r"公务接待")
-    buy, run = col(r"公务用车.*购置费$|/购置费$|^购置费$"), col(r"运行(维护|维持)?费$")
-    if tot is not None and abroad is not None and car is not None and recv is not None:
+    # wide layout: one column each, possibly in groups (预算数 / 决算数, “三公”经费 / 会议费 …)
+    names = [_norm(c) for c in t.columns]
+    prefixes: List[str] = []
+    for n in names:
+        p = n.split("/", 1)[0] if "/" in n else ""
+        if p not in prefixes:
+            prefixes.append(p)
+    found_wide = False
+    group_totals: Dict[str, int] = {}
+    for p in prefixes:
+        members = [(j, n[len(p) + 1:] if p else n) for j, n in enumerate(names)
+                   if (p and n.startswith(p + "/")) or (not p and "/" not in n)]
+
+        def pick(pred):
+            return next((j for j, rest in members if pred(rest)), None)
+
+        tot = pick(lambda r: r in ("合计", "小计"))
+        abroad = pick(lambda r: "因公出国" in r)
+        car = pick(lambda r: r.startswith("公务用车购置及运行") and (r.endswith("/小计") or "/" not in r))
+        recv = pick(lambda r: "公务接待" in r)
+        buy = pick(lambda r: r.endswith("购置费") and "购置及运行" not in r.rsplit("/", 1)[-1])
+        run = pick(lambda r: re.search(r"运行(维护)?费$", r.rsplit("/", 1)[-1]) is not None
+                   and "购置及运行" not in r.rsplit("/", 1)[-1])
+        if tot is not None:
+            group_totals[p] = tot
+        if None in (tot, abroad, car, recv):
+            continue
+        found_wide = True
         for i, r in enumerate(t.rows):
             if all(r.cells[k].value is None for k in (tot, abroad, car, recv)):
                 continue
-            checks.append(Check("SANGONG", "error", f"{_norm(r.cells[0].text) or '行'}: 三公合计 = 因公出国 + 公务用车 + 公务接待",
+            where = f"{p}：" if p else ""
+            checks.append(Check("SANGONG", "error", f"{where}三公合计 = 因公出国 + 公务用车 + 公务接待",
                                 ctx.ref(t, i, tot), [ctx.ref(t, i, abroad), ctx.ref(t, i, car), ctx.ref(t, i, recv)]))
-            if buy is not None and run is not None and buy != car and run != car:
-                checks.append(Check("SANGONG", "error", "公务用车购置及运行费 = 购置费 + 运行费",
+            if buy is not None and run is not None and car not in (buy, run):
+                checks.append(Check("SANGONG", "error", f"{where}公务用车购置及运行费 = 购置费 + 运行费",
                                     ctx.ref(t, i, car), [ctx.ref(t, i, buy), ctx.ref(t, i, run)]))
+    # 合计 = “三公”经费 + 会议费 + 培训费 (Jiangsu layout)
+    top = group_totals.get("")
+    sg = next((group_totals[p] for p in prefixes if p and "三公" in p and p in group_totals), None)
+    extra = [j for j, n in enumerate(names) if "/" not in n and re.search(r"会议费|培训费", n)]
+    if top is not None and sg is not None and extra:
+        for i, r in enumerate(t.rows):
+            if r.cells[top].value is None:
+                continue
+            checks.append(Check("SANGONG", "error", "合计 = “三公”经费 + 会议费 + 培训费", ctx.ref(t, i, top),
+                                [ctx.ref(t, i, sg)] + [ctx.ref(t, i, j) for j in extra]))
+    if found_wide:
         return checks
     # tall layout: rows named 合计 / 因公出国（境）费 / 公务用车购置及运行费 / 公务接待费
     rows = {}
@@ -473,7 +505,10 @@ def build_checks(doc: Document) -> Tuple[_Ctx, List[Check]]:
         elif t.kind in ("b10", "f09"):
             checks += _sangong_checks(ctx, t)
         elif t.kind == "b11":
-            checks += _units_checks(ctx, t)
+            if sum(1 for r in t.rows if r.code) >= 2:  # by economic code (Jiangsu layout)
+                checks += _tree_checks(ctx, t)
+            else:
+                checks += _units_checks(ctx, t)
         elif t.kind in ("b06", "b06a", "f06"):
             if t.kind != "f06" or t.n_cols <= 5:  # f06 prints several code groups side by side
                 checks += _econ_tree_checks(ctx, t)

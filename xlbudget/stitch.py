@@ -15,6 +15,7 @@ from typing import List, Optional
 from .numbers import looks_numeric
 from .raw import Fragment, RawDocument, TextLine
 
+_TITLE_IN_GRID_RE = re.compile(r"(总表|预算表|决算表|明细表|统计表|绩效目标表|自评表|申报表)")
 _PAGE_NO_RE = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?([/／]\s*\d+)?(\s*(页|共\s*\d+\s*页))?[-—–\s]*$")
 
 
@@ -43,7 +44,7 @@ def _same_width(a: Fragment, b: Fragment, tol: float = 6.0) -> bool:
     return abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol
 
 
-def _merge_edges(edge_lists: List[List[float]], tol: float = 2.5) -> List[float]:
+def _merge_edges(edge_lists: List[List[float]], tol: float = 7.0) -> List[float]:
     xs = sorted(x for lst in edge_lists for x in lst)
     out: List[float] = []
     for x in xs:
@@ -77,6 +78,10 @@ def _continues(prev: Fragment, frag: Fragment, between: List[TextLine]) -> bool:
         return False
     if not _same_width(prev, frag):
         return False
+    # a table whose title is printed inside its own first row starts anew
+    first = [c for c in (frag.rows[0] if frag.rows else []) if c and c.strip()]
+    if len(first) == 1 and _TITLE_IN_GRID_RE.search(first[0][:60]):
+        return False
     # previous fragment must run to the lower part of its page
     return prev.bottom > prev.page_height * 0.72
 
@@ -100,7 +105,37 @@ def group_tables(raw: RawDocument) -> List[LogicalTable]:
         tables[-1].after = [t for t in pending if t.page == tables[-1].fragments[-1].page][:6]
     for t in tables:
         _assemble(t)
-    return tables
+    out: List[LogicalTable] = []
+    for t in tables:
+        out.extend(_split_at_titles(t))
+    return out
+
+
+def _split_at_titles(t: LogicalTable) -> List[LogicalTable]:
+    """One drawn grid holding two tables: a later row that is only a table title starts a new one."""
+    cuts = []
+    for i, r in enumerate(t.rows):
+        if i == 0:
+            continue
+        filled = [c for c in r if c.strip()]
+        if len(filled) == 1 and len(filled[0]) >= 6 and _TITLE_IN_GRID_RE.search(filled[0][:60]) \
+                and not looks_numeric(filled[0]):
+            cuts.append(i)
+    if not cuts:
+        return [t]
+    parts = []
+    bounds = [0] + cuts + [len(t.rows)]
+    for k in range(len(bounds) - 1):
+        a, b = bounds[k], bounds[k + 1]
+        pages = set(t.row_pages[a:b])
+        part = LogicalTable(
+            fragments=[f for f in t.fragments if f.page in pages] or t.fragments[-1:],
+            before=t.before if k == 0 else [],
+            after=t.after if k == len(bounds) - 2 else [],
+            rows=t.rows[a:b], row_pages=t.row_pages[a:b], col_x=t.col_x, merged_mask=t.merged_mask[a:b],
+        )
+        parts.append(part)
+    return parts
 
 
 def _is_data_row(row: List[str]) -> bool:
