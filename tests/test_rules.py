@@ -69,3 +69,18 @@ def test_narrative_claims_checked_against_tables():
 def test_narrative_rate_inconsistency_seed004():
     f = [f for f in rules.check(seed("004_d644b8a86bb20fe5")) if f.id == "NARR-RATE"]
     assert any(x.actual == D("-10") and x.expected == D("-8.69") for x in f)
+
+
+def test_seed004_narrative_basic_expenditure_contradicts_table():
+    # "一般公共预算安排基本支出 621.43 万元" while the tables give 481.68 (621.43 is the total)
+    f = [f for f in rules.check(seed("004_d644b8a86bb20fe5")) if f.id == "NARR"]
+    assert any(x.actual == D("621.43") and x.expected == D("481.68") for x in f)
+
+
+def test_scoped_and_performance_claims_are_not_misread():
+    # 003: "涉及部门预算资金…项目支出2179.74万元" (绩效 coverage) and 001: "基本支出年初预算324.07万元"
+    for name in ("003_333e51848c84ec7d", "001_511f49588f3df717"):
+        assert not [f for f in rules.check(seed(name)) if f.id.startswith("NARR")]
+    doc = seed("001_511f49588f3df717")
+    c = next(c for c in doc.claims if c.amount == D("324.07"))
+    assert c.subject == "基本支出" and c.qualifier == "年初预算"

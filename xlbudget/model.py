@@ -120,6 +120,9 @@ class Claim:
     execution_rate: Optional[Decimal] = None  # 完成年初预算的 xx%
     page: Optional[int] = None
     text: str = ""
+    scope: Optional[str] = None  # funds named before the subject: 一般公共预算 / 财政拨款 / 政府性基金预算 …
+    qualifier: Optional[str] = None  # words between subject and amount: 年初预算 / 预算数 / 决算 …
+    pos: int = 0  # offset in the narrative stream (ordering only)
 
 
 @dataclass

@@ -54,9 +54,13 @@ _NUM = r"(\d[\d,]*(?:\.\d+)?)"
 AMOUNT_RE = re.compile(_NUM + r"\s*万元")
 SHARE_RE = re.compile(r"占(?:比|总支出的?|支出总额的?|[^，。；%]{0,8}?的)?\s*" + _NUM + r"\s*[%％]")
 CHANGE_RE = re.compile(
-    r"比(?:上年|上一年|\d{4}年)[^，。；\d]{0,10}?(增加|减少|增长|下降|持平)(?:了)?\s*" + _NUM + r"?\s*(万元)?"
+    r"(?:比|较|与)(?:上年|上一年|去年|\d{4}年)[^，。；\d]{0,10}?(增加|减少|增长|下降|降低|持平|一致|相同|无变化|未变化)"
+    r"(?:了)?\s*" + _NUM + r"?\s*(万元)?"
 )
-RATE_RE = re.compile(r"(增长|下降|增加|减少|减)(?:了)?\s*(∞|" + _NUM[1:-1] + r")\s*[%％]")
+RATE_RE = re.compile(r"(增长|下降|降低|增加|减少|减)(?:了)?\s*(∞|" + _NUM[1:-1] + r")\s*[%％]")
+SCOPES = ("一般公共预算", "财政拨款", "政府性基金预算", "国有资本经营预算", "国有资金经营预算", "社会保险基金预算",
+          "单位资金", "财政专户")
+NO_CHANGE = ("持平", "一致", "相同", "无变化", "未变化")
 EXEC_RE = re.compile(r"完成(?:年初|全年)?预算的?\s*" + _NUM + r"\s*[%％]")
 
 
@@ -69,18 +73,28 @@ def _dec(s: Optional[str]) -> Optional[Decimal]:
         return None
 
 
-def _subject_before(text: str, pos: int) -> Optional[str]:
+def _subject_before(text: str, pos: int):
+    """(subject, scope, qualifier) of the amount at ``pos``: the last subject keyword of the
+    clause; where two keywords overlap ("基本支出预算数为"), the one starting first wins."""
     window = text[max(0, pos - 40):pos]
     cut = max(window.rfind(ch) for ch in "，,；;。")
     if cut >= 0:
         window = window[cut + 1:]
-    best = None
-    best_at = -1
+    hits = []
     for kw, canon in SUBJECTS:
         i = window.rfind(kw)
-        if i > best_at or (i == best_at and i >= 0 and best is not None and len(kw) > len(best[0])):
-            best_at, best = i, (kw, canon)
-    return best[1] if best and best_at >= 0 else None
+        if i >= 0:
+            hits.append((i, i + len(kw), kw, canon))
+    if not hits:
+        return None, None, None
+    last_end = max(h[1] for h in hits)
+    # among the hits that overlap the last one, the earliest start
+    overlapping = [h for h in hits if h[1] > min(x[0] for x in hits if x[1] == last_end)]
+    start, end, kw, canon = min(overlapping, key=lambda h: (h[0], -len(h[2])))
+    before, after = window[:start], window[end:]
+    scope = next((sc for sc in SCOPES if sc in before and sc != canon), None)
+    qualifier = re.sub(r"^(为|是|共|合计|总额|总计|安排)+|(为|是|共|安排)+$", "", after) or None
+    return canon, scope, qualifier
 
 
 def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
@@ -100,9 +114,12 @@ def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
         pre = text[max(0, m.start() - 14):m.start()]
         if re.search(r"(增加|减少|增长|下降)(了)?$", pre):
             continue
-        subject = _subject_before(text, m.start())
+        subject, scope, qualifier = _subject_before(text, m.start())
         if subject is None:
             continue
+        sent_from = max(text.rfind(p, 0, m.start()) for p in "。；;")
+        if "绩效" in text[sent_from + 1:m.start()]:
+            scope = "绩效"  # "编报绩效目标，涉及资金…其中项目支出…": project coverage, not the tables
         end = len(text)
         for m2 in amounts[k + 1:]:
             pre2 = text[max(0, m2.start() - 14):m2.start()]
@@ -113,7 +130,8 @@ def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
         seg_end = m.end() + stop.start() if stop else end
         seg = text[m.end():seg_end]
         c = Claim(subject=subject, amount=_dec(m.group(1)), page=pages[m.start()] if pages else None,
-                  text=text[max(0, m.start() - 20):seg_end][:160])
+                  text=text[max(0, m.start() - 20):seg_end][:160], scope=scope, qualifier=qualifier,
+                  pos=m.start())
         s = SHARE_RE.search(seg)
         if s and s.start() < 12:
             c.share = _dec(s.group(1))
@@ -123,23 +141,23 @@ def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
             # "收入总计A万元，其中：本年收入B万元，上年结转C万元，比上年减少D万元": D is for the total
             sent_start = max(text.rfind(p, 0, m.start()) for p in "。；;")
             for prev in reversed(claims):
-                if prev.subject not in COMPONENTS and prev._pos > sent_start:
+                if prev.subject not in COMPONENTS and prev.pos > sent_start:
                     target = prev
                     break
-        c._pos = m.start()
         if ch:
             word, val = ch.group(1), _dec(ch.group(2))
-            if word == "持平":
+            if word in NO_CHANGE:
                 target.change = Decimal(0)
+                target.change_rate = Decimal(0)
             elif val is not None and ch.group(3):
-                target.change = -val if word in ("减少", "下降") else val
+                target.change = -val if word in ("减少", "下降", "降低") else val
         r = RATE_RE.search(seg)
         if r:
             if r.group(2) == "∞":
                 target.change_rate_infinite = True
             else:
                 v = _dec(r.group(2))
-                target.change_rate = -v if r.group(1) in ("减少", "下降", "减") else v
+                target.change_rate = -v if r.group(1) in ("减少", "下降", "降低", "减") else v
         e = EXEC_RE.search(seg)
         if e:
             c.execution_rate = _dec(e.group(1))

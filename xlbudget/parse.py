@@ -49,6 +49,8 @@ def _header_rows(rows: List[List[str]]) -> int:
             return i
         if EMPTY_RE.search("".join(r)):
             return i
+        if i >= 1 and r and r[0].strip() and not others and len(rows) > i + 1:
+            return i  # an item row printed without amounts (an empty line of the table)
     return min(len(rows), 3)
 
 

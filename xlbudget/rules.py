@@ -397,7 +397,7 @@ def _units_checks(ctx: _Ctx, t: Table) -> List[Check]:
     if not tot:
         return checks
     i = tot[0]
-    units = [k for k in range(i + 1, len(t.rows)) if t.rows[k].cells[0].text.strip()]
+    units = [k for k in range(len(t.rows)) if k != i and t.rows[k].cells[0].text.strip() and not t.rows[k].is_total]
     if len(units) < 1:
         return checks
     for j in _amount_cols(t):
@@ -565,16 +565,25 @@ def _claim_targets(ctx: _Ctx) -> Dict[str, Tuple[CellRef, Optional[CellRef]]]:
                 j = _col_named(b06, subj + "$", subj)
                 if j is not None:
                     out[subj] = (ctx.ref(b06, ti, j), ctx.ref(b06, ti, jt) if jt is not None else None)
+    # 一般公共预算 / 财政拨款 基本支出 and 项目支出 (narrative sentences scoped to those funds)
+    b05 = doc.table("b05") or doc.table("f05") or doc.table("b05a")
+    if b05:
+        ti = _total_row(b05)
+        jt = _col_named(b05, r"/合计$", r"^合计$", r"小计$")
+        if ti is not None:
+            for subj in ("基本支出", "项目支出"):
+                j = _col_named(b05, subj + "$")
+                if j is not None:
+                    out["一般公共预算:" + subj] = (ctx.ref(b05, ti, j), ctx.ref(b05, ti, jt) if jt is not None else None)
     b10 = doc.table("b10")
     if b10 and b10.rows:
-        j = _col_named(b10, r"合计$")
-        if j is not None:
+        tot = _find_label(b10, r"^(合计|“?三公”?经费合计)$", col=0)
+        am = _amount_cols(b10)
+        j = _col_named(b10, r"三公.*小计$", r"^合计$")
+        if tot and am:
+            out["三公经费"] = (ctx.ref(b10, tot[0], am[0]), None)
+        elif j is not None:
             out["三公经费"] = (ctx.ref(b10, 0, j), None)
-        else:
-            tot = _find_label(b10, r"^合计$", col=0)
-            am = _amount_cols(b10)
-            if tot and am:
-                out["三公经费"] = (ctx.ref(b10, tot[0], am[0]), None)
     b11 = doc.table("b11")
     if b11:
         tot = _find_label(b11, r"^(部门合计|合计)$", col=0)
@@ -612,14 +621,22 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
                 slack = half_ulp(c.change_rate, 0) - Decimal("0.005")
                 if not (lo - slack <= abs(c.change_rate) <= hi + slack):
                     findings.append(Finding("NARR-RATE", "warning",
-                                            f"叙述（第{c.page}页）{c.subject}{fmt(c.amount)}万元，比上年{fmt(c.change)}万元，"
+                                            f"叙述（第{c.page}页）{c.subject}{fmt(c.amount)}万元，比上年"
+                                            f"{'增加' if c.change >= 0 else '减少'}{fmt(abs(c.change))}万元，"
                                             f"但增减率 {c.change_rate}% 与 {fmt(c.change)}/{fmt(prev)} = "
                                             f"{(c.change / prev * 100).quantize(Decimal('0.01'))}% 不符",
                                             expected=(c.change / prev * 100).quantize(Decimal("0.01")),
                                             actual=c.change_rate))
-        if c.subject not in targets or c.amount is None:
+        key = c.subject
+        if c.scope in ("一般公共预算", "财政拨款") and "一般公共预算:" + key in targets:
+            key = "一般公共预算:" + key
+        elif c.scope and c.scope not in ("一般公共预算", "财政拨款"):
+            continue  # 政府性基金预算项目支出 … : not the table figure of that name
+        if c.qualifier and re.search(r"年初|预算数|上年|去年", c.qualifier) and ctx.doc.kind != "预算":
+            continue  # "基本支出年初预算324.07万元" in a final account is the budget, not the table
+        if key not in targets or c.amount is None:
             continue
-        ref, total_ref = targets[c.subject]
+        ref, total_ref = targets[key]
         v = ctx.value(ref)
         if v is None:
             continue

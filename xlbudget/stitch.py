@@ -16,6 +16,8 @@ from .numbers import looks_numeric
 from .raw import Fragment, RawDocument, TextLine
 
 _TITLE_IN_GRID_RE = re.compile(r"(总表|预算表|决算表|明细表|统计表|绩效目标表|自评表|申报表)")
+_TITLE_END_RE = re.compile(r"(总表|预算表|决算表|明细表|统计表|绩效目标表|自评表|申报表)(（[^）]{0,20}）|\([^)]{0,20}\))?"
+                           r"(部门(名称)?[:：].*|单位[:：].*)?$")
 _PAGE_NO_RE = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?([/／]\s*\d+)?(\s*(页|共\s*\d+\s*页))?[-—–\s]*$")
 
 
@@ -118,8 +120,8 @@ def _split_at_titles(t: LogicalTable) -> List[LogicalTable]:
         if i == 0:
             continue
         filled = [c for c in r if c.strip()]
-        if len(filled) == 1 and len(filled[0]) >= 6 and _TITLE_IN_GRID_RE.search(filled[0][:60]) \
-                and not looks_numeric(filled[0]):
+        if len(filled) == 1 and 6 <= len(filled[0]) <= 80 and _TITLE_END_RE.search(filled[0]) \
+                and not re.search(r"[，。；]", filled[0]):
             cuts.append(i)
     if not cuts:
         return [t]

@@ -253,7 +253,8 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
 
     # --- narrative claims
     ws = wb.create_sheet(CLAIM_SHEET)
-    heads = ["主题", "金额(万元)", "占比%", "比上年增减额", "比上年增减率%", "增减率∞", "预算完成率%", "页码", "原文"]
+    heads = ["主题", "金额(万元)", "占比%", "比上年增减额", "比上年增减率%", "增减率∞", "预算完成率%", "页码", "原文",
+             "资金范围", "限定语"]
     for j, h in enumerate(heads, start=1):
         c = ws.cell(row=1, column=j, value=h)
         c.font, c.fill = bold, grey
@@ -267,6 +268,10 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         if cl.page:
             ws.cell(row=i, column=8, value=cl.page)
         _text_cell(ws, i, 9, cl.text)
+        if cl.scope:
+            _text_cell(ws, i, 10, cl.scope)
+        if cl.qualifier:
+            _text_cell(ws, i, 11, cl.qualifier)
     ws.column_dimensions["I"].width = 80
 
     # --- findings
@@ -409,7 +414,9 @@ def read_workbook(path: str) -> Document:
                 change_rate=_dec(ws.cell(row=i, column=5).value),
                 change_rate_infinite=ws.cell(row=i, column=6).value == "∞",
                 execution_rate=_dec(ws.cell(row=i, column=7).value),
-                page=ws.cell(row=i, column=8).value, text=str(ws.cell(row=i, column=9).value or "")))
+                page=ws.cell(row=i, column=8).value, text=str(ws.cell(row=i, column=9).value or ""),
+                scope=ws.cell(row=i, column=10).value or None, qualifier=ws.cell(row=i, column=11).value or None,
+                pos=i))
     return doc
 
 
