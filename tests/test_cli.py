@@ -3,7 +3,6 @@ import subprocess
 import sys
 
 import openpyxl
-import pytest
 
 from conftest import RENDERED, ROOT, need
 from xlbudget.cli import main

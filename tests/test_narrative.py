@@ -30,3 +30,24 @@ def test_infinite_rate_and_execution():
     by = {c.subject: c for c in cs}
     assert by["公务接待费"].change_rate_infinite and by["公务接待费"].change_rate is None
     assert by["一般公共预算"].amount == D("1345.20") and by["一般公共预算"].execution_rate == D("134.52")
+
+
+def test_page_number_does_not_glue_onto_a_rate():
+    from xlbudget.parse import build_document
+    from xlbudget.raw import RawDocument
+
+    # 江苏省委办公厅 2018: page 5 ends "…增长", its page number "3", page 6 starts "17.31%。"
+    lines = [TextLine(5, 690, "江苏省委办公厅2018年度收入、支出预算总计24458.43万"),
+             TextLine(5, 710, "元，与上年相比收、支预算总计各增加3608.98万元，增长"), TextLine(5, 790, "3"),
+             TextLine(6, 60, "17.31%。主要原因是人员经费政策性调增。")]
+    doc = build_document(RawDocument(source="x.pdf", n_pages=6, blocks=lines))
+    c = next(c for c in doc.claims if c.amount == D("24458.43"))
+    assert (c.subject, c.change, c.change_rate) == ("支出预算", D("3608.98"), D("17.31"))
+
+
+def test_scope_of_fund_specific_claims():
+    cs = claims("2018年政府性基金支出预算支出0万元，与上年数一致。2018年度政府采购支出预算总额1,281.76万元。"
+                "一般公共预算拨款安排的会议费预算支出933.50万元，与上年预算数一致。")
+    assert [(c.subject, c.scope) for c in cs] == [("支出预算", "政府性基金"), ("支出预算", "政府采购"),
+                                                 ("会议费", "一般公共预算")]
+    assert cs[2].change == 0

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from conftest import REAL, imported, need
+from conftest import REAL, imported
 from xlbudget import rules
 
 PDFS = sorted(REAL.glob("*/*.pdf")) if REAL.exists() else []

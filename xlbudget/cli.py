@@ -73,15 +73,18 @@ def _cmd_validate(a) -> int:
 def _cmd_compare(a) -> int:
     from .compare_writer import run_compare
 
-    run_compare(a.inputs, a.output)
-    print(f"comparison of {len(a.inputs)} files -> {a.output}")
+    comp = run_compare(a.inputs, a.output)
+    findings = list(getattr(comp, "findings", []) or [])
+    for f in findings:
+        print(f"[{f.severity}] {f.id}: {f.message}")
+    print(f"comparison of {len(a.inputs)} files, {len(findings)} narrative year-on-year mismatches -> {a.output}")
     return 0
 
 
 def _cmd_batch(a) -> int:
     from .batch import run_batch
 
-    results = run_batch(a.folder, a.output, force=a.force, workers=a.workers)
+    results = run_batch(a.folder, a.output, force=a.force, workers=a.workers, progress=not a.no_progress)
     bad = [r for r in results if getattr(r, "status", "") == "error"]
     print(f"{len(results)} files, {len(bad)} errors -> {a.output}")
     return 0
@@ -108,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("folder")
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--force", action="store_true", help="re-convert files already converted")
-    s.add_argument("-j", "--workers", type=int, default=None)
+    s.add_argument("-j", "--workers", type=int, default=None, help="worker processes (default: CPU count)")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.set_defaults(func=_cmd_batch)
     return p
 

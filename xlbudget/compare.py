@@ -1048,6 +1048,9 @@ def _yoy_checks(periods: List[Period], bases: List[Optional[int]]) -> Tuple[List
                 chk = YoyCheck(period=p.index, base=b, claim=c, subject=subject_label(target), current=None, previous=None,
                                expected_change=None, expected_rate=None, status="未核对", source=src)
                 checks.append(chk)
+                if c.scope and c.scope not in ("一般公共预算", "财政拨款"):
+                    chk.note = f"叙述限定为“{c.scope}”，与表中同名合计不是同一口径，未核对"
+                    continue
                 if b is None:
                     chk.note = "无上年文件"
                     continue

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from decimal import Decimal
 from typing import List, Optional, Sequence
 
@@ -383,18 +382,6 @@ def write_comparison(comp: Comparison, path: str) -> str:
 
 
 def _save_atomic(wb, path: str) -> str:
-    d = os.path.dirname(os.path.abspath(path)) or "."
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=".xlsx", dir=d)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    from .workbook import save_atomic
+
+    return save_atomic(wb, path)

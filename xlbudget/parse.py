@@ -347,7 +347,8 @@ def build_document(raw: RawDocument) -> Document:
     for t in tables:
         if t.unit is None and t.kind[0] in "bf":
             t.unit = unit
-    lines = [b for b in raw.blocks if isinstance(b, TextLine)]
+    # page numbers would glue onto the sentence running over the page break ("增长3" + "17.31%")
+    lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
     if unit is None:
         doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .codes import parent_of
-from .model import CellRef, Document, Finding, Row, Table
+from .model import CellRef, Document, Finding, Table
 from .numbers import consistent, fmt, half_ulp
 
 ECON_CLASSES = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List
 
 from .numbers import looks_numeric
 from .raw import Fragment, RawDocument, TextLine

@@ -298,12 +298,17 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
 
 
 def save_atomic(wb, path: str) -> str:
+    """Save to a temporary file in the target folder, then rename: an existing file is
+    replaced whole or not at all."""
     d = os.path.dirname(os.path.abspath(path)) or "."
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=".xlsx", dir=d)
     os.close(fd)
     try:
         wb.save(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
