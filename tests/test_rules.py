@@ -84,3 +84,25 @@ def test_scoped_and_performance_claims_are_not_misread():
     doc = seed("001_511f49588f3df717")
     c = next(c for c in doc.claims if c.amount == D("324.07"))
     assert c.subject == "基本支出" and c.qualifier == "年初预算"
+
+
+def test_final_account_identities_and_ties_seed001():
+    doc = seed("001_511f49588f3df717")
+    ctx, checks, findings = rules.run(doc)
+    labels = {c.label for c in checks}
+    assert "基本支出决算 = 人员经费合计 + 公用经费合计" in labels
+    assert "收入决算表 合计 = 收入支出决算总表 本年收入合计" in labels
+    assert any(c.id == "BALANCE" and c.label == "收入总计 = 支出总计" for c in checks)
+    # 总计 618.10 = 本年收入合计 634.38 + 年初结转和结余 -16.28
+    inc = next(c for c in checks if c.label == "收入总计 = 本年收入合计 + 结转结余")
+    assert inc.ok and inc.total_value == D("618.10") and inc.sum_value == D("618.10")
+    assert all(c.ok for c in checks)
+    # a wrong 人员经费合计 is caught by the tie
+    f06 = doc.table("f06")
+    cell = next(c for r in f06.rows for c in r.cells if c.value == D("393.45"))
+    cell.value = D("390.45")
+    try:
+        tie = [f for f in rules.check(doc) if f.message.startswith("基本支出决算")]
+        assert tie and tie[0].actual == D("423.74") and tie[0].expected == D("420.74")
+    finally:
+        cell.value = D("393.45")

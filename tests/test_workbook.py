@@ -73,7 +73,7 @@ def test_read_workbook_rejects_foreign_files(tmp_path):
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")
-@pytest.mark.parametrize("name", ["004_d644b8a86bb20fe5", "003_333e51848c84ec7d"])
+@pytest.mark.parametrize("name", ["004_d644b8a86bb20fe5", "003_333e51848c84ec7d", "001_511f49588f3df717"])
 def test_check_sheet_recalculates_in_libreoffice(tmp_path, name):
     doc = seed(name)
     p = tmp_path / f"{name}.xlsx"

@@ -292,19 +292,31 @@ def _summary_checks(ctx: _Ctx, t: Table) -> List[Check]:
             ik = _value_col_after(t, ii, ij)
             if ik is not None:
                 checks.append(Check("BALANCE", "error", "本年收入合计 = 本年支出合计", ctx.ref(t, ii, ik), [ctx.ref(t, i, k)]))
-    if grand_in and grand_out:
-        (a, b), (c, d) = grand_in, grand_out
-        k1, k2 = _value_col_after(t, a, b), _value_col_after(t, c, d)
-        if k1 is not None and k2 is not None:
-            checks.append(Check("BALANCE", "error", "收入总计 = 支出总计", ctx.ref(t, a, k1), [ctx.ref(t, c, k2)]))
-        if inc_tot and k1 is not None:
-            ii, ij = inc_tot
-            ik = _value_col_after(t, ii, ij)
-            carry_rows = [x for x in range(ii + 1, a) if re.search(r"上年结转|结转|结余|年初", _norm(t.rows[x].cells[b].text))]
-            carry_rows = [x for x in carry_rows if not re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[x].cells[b].text))]
-            if ik is not None:
-                checks.append(Check("BALANCE", "error", "收入总计 = 本年收入合计 + 上年结转", ctx.ref(t, a, k1),
-                                    [ctx.ref(t, ii, ik)] + [ctx.ref(t, x, k1) for x in carry_rows]))
+    # 总计 rows: "收入总计"/"支出总计", or "总计" on each side (决算总表)
+    if not grand_in and inc_tot:
+        grand_in = _find_label(t, r"^总计$", col=inc_tot[1])
+    if not grand_out and exp_tot:
+        grand_out = _find_label(t, r"^总计$", col=exp_tot[1])
+    k1 = _value_col_after(t, *grand_in) if grand_in else None
+    k2 = _value_col_after(t, *grand_out) if grand_out else None
+    if k1 is not None and k2 is not None:
+        checks.append(Check("BALANCE", "error", "收入总计 = 支出总计", ctx.ref(t, grand_in[0], k1),
+                            [ctx.ref(t, grand_out[0], k2)]))
+    # 总计 = 本年合计 + carry-over lines (上年结转 / 年初结转和结余 / 结余分配 / 年末结转和结余 …)
+    for side, tot, grand, kg in (("收入", inc_tot, grand_in, k1), ("支出", exp_tot, grand_out, k2)):
+        if not tot or not grand or kg is None or grand[0] <= tot[0]:
+            continue
+        ti, tj = tot
+        tk = _value_col_after(t, ti, tj)
+        if tk is None:
+            continue
+        gj = grand[1]
+        lines = [x for x in range(ti + 1, grand[0])
+                 if re.search(r"结转|结余|结存|非财政拨款", _norm(t.rows[x].cells[gj].text))
+                 and not re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[x].cells[gj].text))]
+        checks.append(Check("BALANCE", "error", f"{side}总计 = 本年{side}合计 + 结转结余",
+                            ctx.ref(t, grand[0], kg),
+                            [ctx.ref(t, ti, tk)] + [ctx.ref(t, x, kg) for x in lines]))
     return checks
 
 
@@ -450,18 +462,21 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
             checks.append(Check("TIE", "error", "一般公共预算基本支出 = 基本支出经济分类合计",
                                 ctx.ref(b06, t6, j6), [ctx.ref(b05, t5, j5)]))
     # b05 per code <= b03 is not an identity; b04 一般公共预算 per 类 = b05 per 类
-    b04 = doc.table("b04")
+    b04 = doc.table("b04") or doc.table("f04")
+    if b05 is None:
+        b05 = doc.table("f05")
     carry_pos = _find_label(b04, r"上年.*结转") if b04 else None
     has_carry = False
     if carry_pos:
         i, j = carry_pos
         has_carry = any(c.value for c in b04.rows[i].cells[j + 1:j + 2])
     if b04 and b05 and not has_carry:
-        jb = _col_named(b04, r"一般公共预算$")
-        j5 = _col_named(b05, r"/合计$", r"^合计$")
+        jb = _col_named(b04, r"一般公共预算$", r"一般公共预算财政拨款$")
+        j5 = _col_named(b05, r"/合计$", r"^合计$", r"小计$")
         if jb is not None and j5 is not None:
             for i, r in enumerate(b04.rows):
-                for cell_j in (2,):
+                label_cols = [x for x, c in enumerate(b04.columns) if re.search(r"支出/项目$|^项目$", _norm(c))]
+                for cell_j in label_cols[-1:] or [2]:
                     if cell_j >= len(r.cells):
                         continue
                     nm = re.sub(r"^[一二三四五六七八九十]+、", "", _norm(r.cells[cell_j].text))
@@ -494,6 +509,48 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
     return checks
 
 
+def _label_ref(ctx: _Ctx, t: Optional[Table], pattern: str, col_rx: Optional[str] = None) -> Optional[CellRef]:
+    """The amount printed for a label (optionally in the column whose name matches ``col_rx``)."""
+    if t is None:
+        return None
+    pos = _find_label(t, pattern)
+    if not pos:
+        return None
+    i, j = pos
+    if col_rx:
+        k = _col_named(t, col_rx)
+        if k is None or k <= j:
+            return None
+    else:
+        k = _value_col_after(t, i, j)
+    return ctx.ref(t, i, k) if k is not None else None
+
+
+def _final_ties(ctx: _Ctx) -> List[Check]:
+    """决算: 总表 ↔ 收入/支出决算表, 财政拨款总表 ↔ 一般公共预算支出决算表 ↔ 基本支出明细表."""
+    doc = ctx.doc
+    checks: List[Check] = []
+    f01, f02, f03, f04, f05, f06 = (doc.table(k) for k in ("f01", "f02", "f03", "f04", "f05", "f06"))
+
+    def tie(label, a, b):
+        if a is not None and b is not None:
+            checks.append(Check("TIE", "error", label, a, [b]))
+
+    tie("收入决算表 合计 = 收入支出决算总表 本年收入合计",
+        _label_ref(ctx, f02, r"^合计$", r"本年收入合计$|/合计$|^合计$"), _label_ref(ctx, f01, r"^本年收入合计$"))
+    tie("支出决算表 合计 = 收入支出决算总表 本年支出合计",
+        _label_ref(ctx, f03, r"^合计$", r"本年支出合计$|/合计$|^合计$"), _label_ref(ctx, f01, r"^本年支出合计$"))
+    tie("一般公共预算财政拨款支出决算表 合计 = 财政拨款收支决算总表 一般公共预算本年支出",
+        _label_ref(ctx, f05, r"^合计$", r"小计$|/合计$|^合计$"),
+        _label_ref(ctx, f04, r"^本年支出合计$", r"一般公共预算"))
+    basic = _label_ref(ctx, f05, r"^合计$", r"基本支出$")
+    staff = _label_ref(ctx, f06, r"^人员经费合计$")
+    public = _label_ref(ctx, f06, r"^公用经费合计$")
+    if basic and staff and public:
+        checks.append(Check("TIE", "error", "基本支出决算 = 人员经费合计 + 公用经费合计", basic, [staff, public]))
+    return checks
+
+
 def build_checks(doc: Document) -> Tuple[_Ctx, List[Check]]:
     ctx = _Ctx(doc)
     checks: List[Check] = []
@@ -517,6 +574,7 @@ def build_checks(doc: Document) -> Tuple[_Ctx, List[Check]]:
             checks += _tree_checks(ctx, t)
             checks += _split_checks(ctx, t)
     checks += _tie_checks(ctx)
+    checks += _final_ties(ctx)
     return ctx, checks
 
 
