@@ -15,6 +15,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from .codes import parent_of
 from .model import CellRef, Document, Finding, Table
 from .numbers import consistent, fmt, half_ulp
+from .perf import execution_rate_ok, grade_of, read_self_evaluation
 
 ECON_CLASSES = {
     "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "资本性支出", "其他支出",
@@ -575,7 +576,39 @@ def build_checks(doc: Document) -> Tuple[_Ctx, List[Check]]:
             checks += _split_checks(ctx, t)
     checks += _tie_checks(ctx)
     checks += _final_ties(ctx)
+    for t in doc.tables_of("p_eval"):
+        checks += _perf_score_checks(ctx, t)
     return ctx, checks
+
+
+def _perf_score_checks(ctx: _Ctx, t: Table) -> List[Check]:
+    ev = read_self_evaluation(t)
+    if ev.total is None or ev.money_score is None or not ev.indicator_scores:
+        return []
+    terms = [ctx.ref(t, r, c) for r, c in ev.indicator_scores] + [ctx.ref(t, *ev.money_score)]
+    return [Check("PERF-SCORE", "error", f"{ev.project or '项目'}：总分 = 各指标得分 + 预算执行得分",
+                  ctx.ref(t, *ev.total), terms)]
+
+
+def perf_findings(ctx: _Ctx) -> List[Finding]:
+    """绩效自评表: 执行率 = 全年执行数 / 全年预算数; grade agrees with 总分."""
+    out: List[Finding] = []
+    for t in ctx.doc.tables_of("p_eval"):
+        ev = read_self_evaluation(t)
+        val = lambda rc: None if rc is None else t.rows[rc[0]].cells[rc[1]].value  # noqa: E731
+        ok, computed = execution_rate_ok(val(ev.budget), val(ev.spent), val(ev.rate))
+        if ok is False:
+            out.append(Finding("PERF-EXEC", "error",
+                               f"{ev.project or '项目'}：执行率 {val(ev.rate)}% 与 全年执行数 {val(ev.spent)} / "
+                               f"全年预算数 {val(ev.budget)} = {computed}% 不符",
+                               cells=[ctx.ref(t, *ev.rate), ctx.ref(t, *ev.spent), ctx.ref(t, *ev.budget)],
+                               expected=computed, actual=val(ev.rate)))
+        total = val(ev.total)
+        if total is not None and ev.grade and grade_of(total) != ev.grade:
+            out.append(Finding("PERF-GRADE", "error",
+                               f"{ev.project or '项目'}：总分 {total} 应评为“{grade_of(total)}”，表中为“{ev.grade}”",
+                               cells=[ctx.ref(t, *ev.total)]))
+    return out
 
 
 def evaluate(ctx: _Ctx, checks: Iterable[Check]) -> List[Check]:
@@ -726,7 +759,7 @@ def check(doc: Document) -> List[Finding]:
     ctx, checks = build_checks(doc)
     evaluate(ctx, checks)
     findings = [_check_finding(c) for c in checks if not c.ok]
-    findings += narrative_findings(ctx)
+    findings += narrative_findings(ctx) + perf_findings(ctx)
     return findings
 
 
@@ -734,7 +767,7 @@ def run(doc: Document):
     """(checks with results, findings): what the workbook adapter needs."""
     ctx, checks = build_checks(doc)
     evaluate(ctx, checks)
-    findings = [_check_finding(c) for c in checks if not c.ok] + narrative_findings(ctx)
+    findings = [_check_finding(c) for c in checks if not c.ok] + narrative_findings(ctx) + perf_findings(ctx)
     return ctx, checks, findings
 
 
