@@ -487,26 +487,14 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
                     if r5 is not None:
                         checks.append(Check("TIE", "error", f"{nm}: 财政拨款收支总表 = 一般公共预算支出表",
                                             ctx.ref(b04, i, jb), [ctx.ref(b05, r5, j5)]))
-    # b01 本年收入合计 = b02 合计
+    # b01 本年收入合计 = b02 合计; b01 支出总计 = b03 合计
     b01 = doc.table("b01")
-    if b01 and b02:
-        it = _find_label(b01, r"^本年收入合计$|^收入合计$")
-        t2 = _total_row(b02)
-        c2 = _col_named(b02, r"/合计$", r"^合计$")
-        if it and t2 is not None and c2 is not None:
-            k = _value_col_after(b01, *it)
-            if k is not None:
-                checks.append(Check("TIE", "error", "预算收支总表 本年收入合计 = 收入总表 合计",
-                                    ctx.ref(b01, it[0], k), [ctx.ref(b02, t2, c2)]))
-    if b01 and b03:
-        gt = _find_label(b01, r"^支出总计$")
-        t3 = _total_row(b03)
-        c3 = _col_named(b03, r"/合计$", r"^合计$")
-        if gt and t3 is not None and c3 is not None:
-            k = _value_col_after(b01, *gt)
-            if k is not None:
-                checks.append(Check("TIE", "error", "预算收支总表 支出总计 = 支出总表 合计",
-                                    ctx.ref(b01, gt[0], k), [ctx.ref(b03, t3, c3)]))
+    for label, b01_label, other in (("预算收支总表 本年收入合计 = 收入总表 合计", r"^本年收入合计$|^收入合计$", b02),
+                                    ("预算收支总表 支出总计 = 支出总表 合计", r"^支出总计$", b03)):
+        a = _label_ref(ctx, b01, b01_label)
+        b = _label_ref(ctx, other, r"^合计$", r"/合计$|^合计$")
+        if a is not None and b is not None:
+            checks.append(Check("TIE", "error", label, a, [b]))
     return checks
 
 
