@@ -54,3 +54,12 @@ def test_scanned_pdf_without_text(tmp_path):
     r = run("import", str(pdf), "-o", str(tmp_path / "scan.xlsx"))
     assert r.returncode == 2 and "no text layer" in r.stderr
     assert not (tmp_path / "scan.xlsx").exists()
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path):
+    pdf = need(RENDERED / "pdf_a" / "000_7d1637c2b07940b9.pdf")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = run("import", str(pdf), "-o", str(blocker / "out.xlsx"))  # a file where a folder should be
+    assert r.returncode == 2 and "cannot write" in r.stderr and "Traceback" not in r.stderr
+    assert blocker.read_text() == "x"

@@ -124,6 +124,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     except XlbudgetError as e:
         print(f"xlbudget: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:
+        print(f"xlbudget: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130
 

@@ -301,15 +301,22 @@ def save_atomic(wb, path: str) -> str:
     """Save to a temporary file in the target folder, then rename: an existing file is
     replaced whole or not at all."""
     d = os.path.dirname(os.path.abspath(path)) or "."
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=".xlsx", dir=d)
-    os.close(fd)
+    try:
+        os.makedirs(d, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=".xlsx", dir=d)
+        os.close(fd)
+    except OSError as e:
+        raise XlbudgetError(f"{path}: cannot write there ({e.strerror or e})") from e
     try:
         wb.save(tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
         os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise XlbudgetError(f"{path}: cannot write ({e.strerror or e}); nothing was changed") from e
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
