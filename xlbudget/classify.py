@@ -99,7 +99,7 @@ def kind_from_title(title: str) -> Optional[str]:
 
 def kind_from_columns(header_text: str) -> Optional[str]:
     """Fallback when no title was found: recognise a table by its column names."""
-    h = norm_title(header_text)
+    h = norm_title(header_text).replace("/", "")
     if "一级指标" in h or "绩效指标" in h:
         return "p_eval" if ("得分" in h or "执行率" in h) else "p_target"
     if "因公出国" in h and "公务接待" in h:

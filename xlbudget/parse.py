@@ -19,7 +19,7 @@ from .stitch import LogicalTable, group_tables, is_page_furniture
 UNIT_RE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(万元|元|千元|亿元)")
 DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|单\s*位|金额单位|$)")
 LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+|附表\s*\d+|部门公开表\s*\d+)")
-EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空")
+EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空|此表为空|本表无内容")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号")
@@ -125,12 +125,22 @@ def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optiona
         m = LABEL_RE.match(t.replace(" ", ""))
         if m and len(t.replace(" ", "")) <= 12:
             label = m.group(1)
-    for ln in reversed(lines[-8:]):
-        t = ln.text.strip()
+    window = lines[-8:]
+    for k in range(len(window) - 1, -1, -1):
+        t = window[k].text.strip()
         if UNIT_RE.search(t) and not classify.TITLE_HINT_RE.search(t):
             continue
         if classify.TITLE_HINT_RE.search(t) and len(t) < 80 and not t.startswith(("注", "说明", "备注")):
             title = re.sub(r"\s*(单\s*位\s*[:：].*)$", "", t)
+            # a title wrapped over two lines: "“三公”经费、会议费、培训费" / "支出预算表"
+            if len(title) < 12 and k > 0:
+                prev = window[k - 1].text.strip()
+                if (prev and len(prev) < 60 and not UNIT_RE.search(prev) and not DEPT_RE.search(prev)
+                        and not re.fullmatch(r"(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+)[:：]?",
+                                             prev.replace(" ", ""))
+                        and not re.search(r"[。；]$", prev)
+                        and abs(window[k - 1].page - window[k].page) == 0):
+                    title = prev + title
             break
     return title, label, unit, dept
 
@@ -156,7 +166,9 @@ def _table_from_logical(lt: LogicalTable) -> Table:
         is_title = len(nonempty) == 1 and classify.TITLE_HINT_RE.search(joined[:60])
         is_meta = all(UNIT_RE.search(c) or DEPT_RE.search(c) or re.match(r"^(公开|预算公开表|部门公开表)\s*\d+", c)
                       for c in nonempty) or (any(UNIT_RE.search(c) for c in nonempty)
-                                             and all(UNIT_RE.search(c) or len(c) <= 3 for c in nonempty))
+                                             and all(UNIT_RE.search(c) or len(c) <= 3 for c in nonempty)) or (
+            any(re.match(r"^(部门|单位|预算单位)(名称)?\s*[:：]", c) for c in nonempty)
+            and len(nonempty) <= 4 and not any(looks_numeric(c) for c in nonempty))
         if is_title or is_meta:
             m = UNIT_RE.search(joined)
             if m:
@@ -164,6 +176,10 @@ def _table_from_logical(lt: LogicalTable) -> Table:
             m = DEPT_RE.search(joined)
             if m:
                 dept = dept or m.group(1).strip()
+            elif is_meta and not is_title:
+                k = next((i for i, c in enumerate(nonempty) if re.match(r"^(部门|预算单位)(名称)?\s*[:：]\s*$", c)), None)
+                if k is not None and k + 1 < len(nonempty) and not UNIT_RE.search(nonempty[k + 1]):
+                    dept = dept or nonempty[k + 1].strip()
             if is_title:
                 head = re.split(r"(?:部门(?:名称)?|单位名称|预算单位)\s*[:：]|金额单位|单\s*位\s*[:：]", joined)[0].strip()
                 if head and (classify.kind_from_title(head) or not title or not classify.kind_from_title(title)):

@@ -50,9 +50,12 @@ def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
     texts = table.extract()
     for r, t in zip(rows_obj, texts):
         out: List[Optional[str]] = [None] * len(col_x)
+        covered = set()
         for cell, txt in zip(r.cells, t):
             if cell is None:
                 continue
+            # columns starting inside this cell are covered by it (a merged cell)
+            covered.update(k for k, x in enumerate(col_x) if cell[0] + 2.0 < x < cell[2] - 2.0)
             # column of the cell: the kept column edge nearest to its left edge, or the one
             # its centre falls in when the left edge was a padding strip
             j = min(range(len(col_x)), key=lambda k: abs(col_x[k] - cell[0]))
@@ -65,6 +68,8 @@ def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
                 out[j] = text
             elif text:
                 out[j] = out[j] + text
+        # a column no cell of this row starts in or covers is an empty cell, not a merged one
+        out = [("" if v is None and k not in covered else v) for k, v in enumerate(out)]
         rows.append(out)
     x0, top, x1, bottom = table.bbox
     return Fragment(

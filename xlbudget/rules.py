@@ -336,6 +336,8 @@ def _sangong_checks(ctx: _Ctx, t: Table) -> List[Check]:
     checks: List[Check] = []
     # wide layout: one column each, possibly in groups (预算数 / 决算数, “三公”经费 / 会议费 …)
     names = [_norm(c) for c in t.columns]
+    # rect-drawn headers cut words into pieces ("因公出/国（境）/费"): match on the joined text
+    flat = lambda r: r.replace("/", "")  # noqa: E731
     prefixes: List[str] = []
     for n in names:
         p = n.split("/", 1)[0] if "/" in n else ""
@@ -347,16 +349,23 @@ def _sangong_checks(ctx: _Ctx, t: Table) -> List[Check]:
         members = [(j, n[len(p) + 1:] if p else n) for j, n in enumerate(names)
                    if (p and n.startswith(p + "/")) or (not p and "/" not in n)]
 
-        def pick(pred):
-            return next((j for j, rest in members if pred(rest)), None)
+        loose = [(j, n) for j, n in enumerate(names) if "/" not in n]  # ungrouped columns
 
-        tot = pick(lambda r: r in ("合计", "小计"))
-        abroad = pick(lambda r: "因公出国" in r)
-        car = pick(lambda r: r.startswith("公务用车购置及运行") and (r.endswith("/小计") or "/" not in r))
-        recv = pick(lambda r: "公务接待" in r)
-        buy = pick(lambda r: r.endswith("购置费") and "购置及运行" not in r.rsplit("/", 1)[-1])
-        run = pick(lambda r: re.search(r"运行(维护)?费$", r.rsplit("/", 1)[-1]) is not None
-                   and "购置及运行" not in r.rsplit("/", 1)[-1])
+        def pick(pred):
+            hit = next((j for j, rest in members if pred(rest)), None)
+            if hit is None and p:
+                hit = next((j for j, n in loose if pred(n)), None)
+            return hit
+
+        tot = pick(lambda r: r in ("合计", "小计") or flat(r) in ("合计小计",))
+        abroad = pick(lambda r: "因公出国" in flat(r))
+        car = pick(lambda r: flat(r).startswith("公务用车购置及运行") and (r.endswith("/小计") or "/" not in r
+                                                                    or flat(r).endswith("小计费")))
+        recv = pick(lambda r: "公务接待" in flat(r))
+        buy = pick(lambda r: flat(r).endswith("购置费") and "购置及运行" not in r.rsplit("/", 1)[-1]
+                   and not flat(r).endswith("运行维护费"))
+        run = pick(lambda r: re.search(r"运行(维护)?费$", flat(r)) is not None and r != (names[car] if False else None)
+                   and "购置及运行" not in r.rsplit("/", 1)[-1] and not flat(r).endswith("小计费"))
         if tot is not None:
             group_totals[p] = tot
         if None in (tot, abroad, car, recv):
@@ -374,7 +383,7 @@ def _sangong_checks(ctx: _Ctx, t: Table) -> List[Check]:
     # 合计 = “三公”经费 + 会议费 + 培训费 (Jiangsu layout)
     top = group_totals.get("")
     sg = next((group_totals[p] for p in prefixes if p and "三公" in p and p in group_totals), None)
-    extra = [j for j, n in enumerate(names) if "/" not in n and re.search(r"会议费|培训费", n)]
+    extra = [j for j, n in enumerate(names) if re.fullmatch(r"会议费|培训费", flat(n))]
     if top is not None and sg is not None and extra:
         for i, r in enumerate(t.rows):
             if r.cells[top].value is None:
