@@ -363,6 +363,12 @@ def build_document(raw: RawDocument) -> Document:
     for t in tables:
         if t.unit is None and t.kind[0] in "bf":
             t.unit = unit
+        elif t.unit is None and t.kind.startswith("p"):
+            # 绩效 forms state their unit in a label: 项目资金（元）, 资金总额（万元）
+            text = "".join("".join(r) for r in t.grid())
+            m = re.search(r"[（(](万元|元)[）)]", text)
+            if m:
+                t.unit = m.group(1)
     # page numbers would glue onto the sentence running over the page break ("增长3" + "17.31%")
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
