@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .codes import parent_of
+from .codes import CLASSES, parent_of
 from .model import CellRef, Document, Finding, Table
 from .numbers import consistent, fmt, half_ulp
 from .perf import execution_rate_ok, grade_of, read_self_evaluation
 
+CLASS_NAMES = set(CLASSES.values())
 ECON_CLASSES = {
     "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "资本性支出", "其他支出",
     "对企业补助", "债务利息及费用支出", "机关工资福利支出", "机关商品和服务支出",
@@ -90,8 +91,8 @@ def _amount_cols(t: Table) -> List[int]:
 
 def _total_row(t: Table) -> Optional[int]:
     for i, r in enumerate(t.rows):
-        first = _norm(r.cells[0].text) if r.cells else ""
-        if re.match(r"^(合计|总计|部门合计)$", first) or (r.is_total and not r.code and re.match(r"^(合计|总计)", first)):
+        first = next((_norm(c.text) for c in r.cells[:2] if c.text.strip()), "")
+        if not r.code and re.match(r"^(合计|总计|部门合计)$", first):
             return i
     return None
 
@@ -630,62 +631,93 @@ def _check_finding(c: Check) -> Finding:
 
 # ---------------------------------------------------------------- narrative
 
-def _claim_targets(ctx: _Ctx) -> Dict[str, Tuple[CellRef, Optional[CellRef]]]:
-    """subject -> (cell with the amount, cell with the total it is a share of)."""
+Target = Tuple[CellRef, Optional[CellRef]]  # (cell with the amount, cell of the total it is a share of)
+
+
+def _claim_targets(ctx: _Ctx) -> Dict[str, List[Target]]:
+    """subject -> the table cells a narrative amount of that subject may refer to.
+
+    A claim is flagged only when it matches none of them (a 类 amount may be quoted from
+    the 支出总表 or from the 一般公共预算 table, which differ when there are other funds)."""
     doc = ctx.doc
-    out: Dict[str, Tuple[CellRef, Optional[CellRef]]] = {}
+    out: Dict[str, List[Target]] = {}
+
+    def add(subj: str, ref: CellRef, total: Optional[CellRef] = None) -> None:
+        out.setdefault(subj, []).append((ref, total))
+
     b03 = doc.table("b03") or doc.table("f03")
-    if b03:
-        ti = _total_row(b03)
-        jt = _col_named(b03, r"/合计$", r"^合计$", r"本年支出合计")
-        if ti is not None and jt is not None:
-            total = ctx.ref(b03, ti, jt)
-            for subj in ("基本支出", "项目支出"):
-                j = _col_named(b03, subj + "$")
-                if j is not None:
-                    out[subj] = (ctx.ref(b03, ti, j), total)
+    b05 = doc.table("b05") or doc.table("f05") or doc.table("b05a")
+    for t, prefix in ((b03, ""), (b05, "一般公共预算:")):
+        if not t:
+            continue
+        ti = _total_row(t)
+        jt = _col_named(t, r"/合计$", r"^合计$", r"本年支出合计", r"小计$")
+        if ti is None or jt is None:
+            continue
+        total = ctx.ref(t, ti, jt)
+        for subj in ("基本支出", "项目支出"):
+            j = _col_named(t, subj + "$")
+            if j is not None:
+                add(prefix + subj, ctx.ref(t, ti, j), total)
+                if prefix:
+                    add(subj, ctx.ref(t, ti, j), total)
+        # 类: "社会保障和就业支出47.36万元，占14.37%" — of the 合计, or of the 基本支出 column
+        for i, r in enumerate(t.rows):
+            if r.code and len(r.code) == 3 and r.name:
+                for j in _amount_cols(t):
+                    if r.cells[j].value is not None:
+                        add(_norm(r.name), ctx.ref(t, i, j), ctx.ref(t, ti, j))
+    b04 = doc.table("b04") or doc.table("f04")
+    if b04:  # 财政拨款收支总表: 类 on the expense side, with carry-over
+        for i, r in enumerate(b04.rows):
+            for j, c in enumerate(r.cells):
+                m = re.match(r"^[一二三四五六七八九十]+、(.+支出)$", _norm(c.text))
+                if m and m.group(1) in CLASS_NAMES:
+                    for k in range(j + 1, len(r.cells)):
+                        if r.cells[k].value is not None:
+                            add(m.group(1), ctx.ref(b04, i, k))
     b06 = doc.table("b06") or doc.table("f06")
     if b06:
         ti = _total_row(b06)
-        if ti is not None:
-            jt = _col_named(b06, r"/合计$", r"^合计$")
-            for subj in ("人员经费", "公用经费"):
+        jt = _col_named(b06, r"/合计$", r"^合计$")
+        for subj in ("人员经费", "公用经费"):
+            if ti is not None:
                 j = _col_named(b06, subj + "$", subj)
                 if j is not None:
-                    out[subj] = (ctx.ref(b06, ti, j), ctx.ref(b06, ti, jt) if jt is not None else None)
-    # 一般公共预算 / 财政拨款 基本支出 and 项目支出 (narrative sentences scoped to those funds)
-    b05 = doc.table("b05") or doc.table("f05") or doc.table("b05a")
-    if b05:
-        ti = _total_row(b05)
-        jt = _col_named(b05, r"/合计$", r"^合计$", r"小计$")
-        if ti is not None:
-            for subj in ("基本支出", "项目支出"):
-                j = _col_named(b05, subj + "$")
-                if j is not None:
-                    out["一般公共预算:" + subj] = (ctx.ref(b05, ti, j), ctx.ref(b05, ti, jt) if jt is not None else None)
+                    add(subj, ctx.ref(b06, ti, j), ctx.ref(b06, ti, jt) if jt is not None else None)
+            ref = _label_ref(ctx, b06, f"^{subj}合计$")  # 决算 公开06: "人员经费合计 393.45"
+            if ref is not None:
+                add(subj, ref)
     b10 = doc.table("b10")
     if b10 and b10.rows:
-        tot = _find_label(b10, r"^(合计|“?三公”?经费合计)$", col=0)
         am = _amount_cols(b10)
-        j = _col_named(b10, r"三公.*小计$", r"^合计$")
-        if tot and am:
-            out["三公经费"] = (ctx.ref(b10, tot[0], am[0]), None)
-        elif j is not None:
-            out["三公经费"] = (ctx.ref(b10, 0, j), None)
+        items = (("三公经费", r"^(合计|“?三公”?经费合计)$", r"三公.*小计$|^合计$"),
+                 ("因公出国（境）费", r"因公出国", r"因公出国"),
+                 ("公务接待费", r"公务接待", r"公务接待"),
+                 ("公务用车购置及运行费", r"公务用车购置及运行", r"公务用车购置及运行.*小计$"),
+                 ("公务用车购置费", r"^①?公务用车购置费$|^购置费$", r"/公务用车购置费$|/购置费$"),
+                 ("公务用车运行维护费", r"^②?公务用车运行维护费$|^运行维护费$", r"公务用车运行维护费$|/运行维护费$"))
+        for subj, row_rx, col_rx in items:
+            pos = _find_label(b10, row_rx, col=0)
+            if pos and am:
+                add(subj, ctx.ref(b10, pos[0], am[0]))
+                continue
+            j = _col_named(b10, col_rx)
+            if j is not None and len(b10.rows) <= 3:
+                add(subj, ctx.ref(b10, 0, j))
     b11 = doc.table("b11")
     if b11:
         tot = _find_label(b11, r"^(部门合计|合计)$", col=0)
         am = _amount_cols(b11)
         if tot and am:
-            out["机关运行经费"] = (ctx.ref(b11, tot[0], am[0]), None)
+            add("机关运行经费", ctx.ref(b11, tot[0], am[0]))
     b01 = doc.table("b01") or doc.table("f01")
     if b01:
-        for subj, rx in (("收入总计", r"^收入总计$"), ("支出总计", r"^支出总计$")):
-            pos = _find_label(b01, rx)
-            if pos:
-                k = _value_col_after(b01, *pos)
-                if k is not None:
-                    out[subj] = (ctx.ref(b01, pos[0], k), None)
+        for subj, rx in (("收入总计", r"^收入总计$|^收入合计$"), ("支出总计", r"^支出总计$|^支出合计$")):
+            ref = _label_ref(ctx, b01, rx)
+            if ref is not None:
+                add(subj, ref)
+                add("收入预算" if subj == "收入总计" else "支出预算", ref)
     return out
 
 
@@ -715,39 +747,48 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
                                             f"{(c.change / prev * 100).quantize(Decimal('0.01'))}% 不符",
                                             expected=(c.change / prev * 100).quantize(Decimal("0.01")),
                                             actual=c.change_rate))
-        key = c.subject
+        key = _norm(c.subject)
         if c.scope in ("一般公共预算", "财政拨款") and "一般公共预算:" + key in targets:
             key = "一般公共预算:" + key
-        elif c.scope and c.scope not in ("一般公共预算", "财政拨款"):
-            continue  # 政府性基金预算项目支出 … : not the table figure of that name
+        elif c.scope:
+            continue  # 政府性基金预算项目支出, 政府采购支出预算, 绩效 coverage …: not the table figure of that name
         if c.qualifier and re.search(r"年初|预算数|上年|去年", c.qualifier) and ctx.doc.kind != "预算":
             continue  # "基本支出年初预算324.07万元" in a final account is the budget, not the table
-        if key not in targets or c.amount is None:
+        if key not in targets or c.amount is None or c.amount == 0:
             continue
-        ref, total_ref = targets[key]
-        v = ctx.value(ref)
-        if v is None:
+        cands = [(ref, tot, ctx.value(ref)) for ref, tot in targets[key]]
+        cands = [x for x in cands if x[2] is not None]
+        if not cands:
             continue
-        key = (c.subject, c.amount, c.share)
-        if key in seen:
+        dedupe = (key, c.amount, c.share)
+        if dedupe in seen:
             continue
-        seen.add(key)
-        tol = half_ulp(v) + half_ulp(c.amount)
-        if abs(v - c.amount) > tol and c.amount != 0:
+        seen.add(dedupe)
+        match = [x for x in cands if abs(x[2] - c.amount) <= half_ulp(x[2]) + half_ulp(c.amount)]
+        if not match:
+            ref, _, v = cands[0]
+            tol = half_ulp(v) + half_ulp(c.amount)
+            others = "、".join(fmt(x[2]) for x in cands[1:] if x[2] != v)
             findings.append(Finding("NARR", "warning",
-                                    f"叙述（第{c.page}页）称{c.subject} {fmt(c.amount)}万元，表中为 {fmt(v)}万元",
-                                    cells=[ref], expected=v, actual=c.amount, tolerance=tol))
-        if c.share is not None and total_ref is not None:
-            tv = ctx.value(total_ref)
-            if tv:
-                lo, hi = _share_bounds(v, tv)
-                slack = half_ulp(c.share, 0) - Decimal("0.005")  # "占78%" is rounded to units
-                if not (lo - slack <= c.share <= hi + slack):
-                    findings.append(Finding("NARR-SHARE", "warning",
-                                            f"叙述（第{c.page}页）称{c.subject}占{c.share}%，按表计算为 "
-                                            f"{(v / tv * 100).quantize(Decimal('0.01'))}%",
-                                            cells=[ref, total_ref], expected=(v / tv * 100).quantize(Decimal("0.01")),
-                                            actual=c.share))
+                                    f"叙述（第{c.page}页）称{c.subject} {fmt(c.amount)}万元，表中为 {fmt(v)}万元"
+                                    + (f"（或 {others}）" if others else ""),
+                                    cells=[x[0] for x in cands], expected=v, actual=c.amount, tolerance=tol))
+            continue
+        if c.share is not None:
+            shares = []
+            for ref, total_ref, v in match:
+                tv = ctx.value(total_ref) if total_ref is not None else None
+                if tv:
+                    lo, hi = _share_bounds(v, tv)
+                    slack = half_ulp(c.share, 0) - Decimal("0.005")  # "占78%" is rounded to units
+                    shares.append((lo - slack <= c.share <= hi + slack, v, tv, ref, total_ref))
+            if shares and not any(ok for ok, *_ in shares):
+                _, v, tv, ref, total_ref = shares[0]
+                findings.append(Finding("NARR-SHARE", "warning",
+                                        f"叙述（第{c.page}页）称{c.subject}占{c.share}%，按表计算为 "
+                                        f"{(v / tv * 100).quantize(Decimal('0.01'))}%",
+                                        cells=[ref, total_ref], expected=(v / tv * 100).quantize(Decimal("0.01")),
+                                        actual=c.share))
     return findings
 
 
