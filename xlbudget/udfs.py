@@ -527,6 +527,10 @@ def document_sheets(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
         helper = getattr(_wb, "sheet_rows", None) or getattr(_wb, "fill_sheet_rows", None)
     if callable(helper):
         sheets = OrderedDict(helper(doc))
+        # 元数据 first (so the saved book reads back with read_workbook) and the live 校验 formulas
+        if hasattr(_wb, "meta_rows") and hasattr(_wb, "check_rows"):
+            sheets = OrderedDict([(_wb.META_SHEET, _wb.meta_rows(doc))] + list(sheets.items())
+                                 + [(CHECK_SHEET, _wb.check_rows(doc))])
     if sheets is None:
         sheets = own_layout(doc)
     if FINDINGS_SHEET not in sheets:
@@ -536,13 +540,15 @@ def document_sheets(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
     return sheets
 
 
+CHECK_SHEET = "校验"
 _EXCEL_COERCES = re.compile(r"^\s*([=+\-@]|[\d\s.,:/%()\-eE]+$)")
 
 
-def excel_values(rows: Sequence[Sequence[Any]]) -> List[List[Any]]:
+def excel_values(rows: Sequence[Sequence[Any]], formulas: bool = False) -> List[List[Any]]:
     """Rows made safe for ``Range.value``: rectangular, Decimals as floats, and text that
     Excel would turn into a number, date or formula (``03``, ``2010301``, ``=x``) kept as
-    text with a leading apostrophe."""
+    text with a leading apostrophe. ``formulas=True`` (our own 校验 sheet only) lets
+    ``=…`` strings through as formulas."""
     width = max((len(r) for r in rows), default=0)
     out: List[List[Any]] = []
     for r in rows:
@@ -550,6 +556,8 @@ def excel_values(rows: Sequence[Sequence[Any]]) -> List[List[Any]]:
         for v in r:
             if isinstance(v, Decimal):
                 v = float(v)
+            elif formulas and isinstance(v, str) and v.startswith("="):
+                pass
             elif isinstance(v, str) and v and _EXCEL_COERCES.match(v):
                 v = "'" + v
             elif v is not None and not isinstance(v, (str, int, float, bool)):
@@ -604,7 +612,7 @@ def write_sheets(book, sheets: "Dict[str, List[List[Any]]]") -> List[str]:
             sht.clear_contents()
         else:
             sht = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
-        data = excel_values(rows)
+        data = excel_values(rows, formulas=(name == CHECK_SHEET))
         if data:
             sht.range("A1").value = data
         written.append(name)

@@ -432,6 +432,43 @@ def read_workbook(path: str) -> Document:
     return doc
 
 
+def meta_rows(doc: Document) -> List[List]:
+    """The 元数据 sheet as rows (same layout as :func:`write_workbook`, so it reads back)."""
+    layout = Layout(doc)
+    rows: List[List] = [
+        ["部门", doc.department or ""], ["年度", doc.year or ""], ["类型", doc.kind], ["单位", doc.unit or ""],
+        ["来源", os.path.basename(doc.source)], ["来源路径", doc.source], ["页数", doc.n_pages],
+        ["导入时间", _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")], ["xlbudget", __version__],
+        ["警告", "；".join(doc.warnings)], [],
+        ["工作表", "表类型", "标题", "印制标签", "单位", "页码", "表头行数", "数据行数", "本表无数据"],
+    ]
+    for t in doc.tables:
+        key = layout.keys[id(t)]
+        rows.append([layout.sheets[key], t.kind, t.title, t.label or "", t.unit or "", ",".join(map(str, t.pages)),
+                     len(t.header), len(t.rows), "是" if t.empty else ""])
+    return rows
+
+
+def check_rows(doc: Document) -> List[List]:
+    """The 校验 sheet as rows: live formulas over the table sheets (same layout as the file)."""
+    ctx, checks, _ = rules.run(doc)
+    layout = Layout(doc)
+    rows: List[List] = [
+        ["校验（公式实时计算；容差 = 0.005 ×（1 + 非空项数））"],
+        ["失败数", '=COUNTIF(I5:I100000,"FAIL")', "检查数", "=COUNTA(I5:I100000)"],
+        [],
+        ["编号", "规则", "说明", "表列值", "计算值", "差额", "容差", "涉及单元格", "结果", "引擎结果", "页码"],
+    ]
+    for i, c in enumerate(checks, start=5):
+        f_total, f_sum, f_tol, args = check_formulas(layout, c)
+        pages = sorted({r.page for r in [c.total] + c.terms if r.page})
+        rows.append([i - 4, c.id, c.label, f_total, f_sum, f"=D{i}-E{i}", f_tol,
+                     layout.addr(c.total, False) + " <- " + args.replace("$", ""),
+                     f'=IF(ABS(F{i})<=G{i}+1E-9,"OK","FAIL")', "OK" if c.ok else "FAIL",
+                     ",".join(map(str, pages))])
+    return rows
+
+
 def sheet_rows(doc: Document) -> Dict[str, List[List]]:
     """Plain layout used by the xlwings macro: sheet name -> rows of values (header first)."""
     layout = Layout(doc)
