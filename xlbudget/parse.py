@@ -130,7 +130,8 @@ def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optiona
         t = window[k].text.strip()
         if UNIT_RE.search(t) and not classify.TITLE_HINT_RE.search(t):
             continue
-        if classify.TITLE_HINT_RE.search(t) and len(t) < 80 and not t.startswith(("注", "说明", "备注")):
+        if (classify.TITLE_HINT_RE.search(t) and len(t) < 80 and not t.startswith(("注", "说明", "备注"))
+                and not re.search(r"[，。；,;]", t)):  # a sentence of the narrative is not a title
             title = re.sub(r"\s*(单\s*位\s*[:：].*)$", "", t)
             # a title wrapped over two lines: "“三公”经费、会议费、培训费" / "支出预算表"
             if len(title) < 12 and k > 0:

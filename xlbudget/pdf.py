@@ -154,11 +154,13 @@ def read_pdf(path: str) -> RawDocument:
                 heights.append(float(page.height))
                 tables = p.find_tables(TABLE_SETTINGS)
                 frags = []
+                bboxes = []
                 for t in tables:
                     f = _fragment(t, page_no, float(page.height))
-                    if f is not None and f.rows:
+                    # a one-column "table" is a framed paragraph: keep its text as text
+                    if f is not None and f.rows and len(f.col_x) >= 2:
                         frags.append(f)
-                bboxes = [t.bbox for t in tables]
+                        bboxes.append(t.bbox)
 
                 def outside(obj, bboxes=bboxes):
                     if obj.get("object_type") != "char":
