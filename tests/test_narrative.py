@@ -51,3 +51,11 @@ def test_scope_of_fund_specific_claims():
     assert [(c.subject, c.scope) for c in cs] == [("支出预算", "政府性基金"), ("支出预算", "政府采购"),
                                                  ("会议费", "一般公共预算")]
     assert cs[2].change == 0
+
+
+def test_execution_claims_of_a_final_account():
+    cs = claims("2023年度一般公共预算财政拨款支出年初预算422.73万元，支出决算568.68万元，完成年初预算的134.52%。其中："
+                "基本支出年初预算324.07万元，支出决算423.74万元，完成年初预算的130.75%；")
+    ex = [c for c in cs if c.budget is not None]
+    assert [(c.subject, c.budget, c.amount, c.execution_rate) for c in ex] == [
+        ("财政拨款", D("422.73"), D("568.68"), D("134.52")), ("基本支出", D("324.07"), D("423.74"), D("130.75"))]

@@ -109,3 +109,16 @@ def test_final_account_identities_and_ties_seed001():
         assert tie and tie[0].actual == D("423.74") and tie[0].expected == D("420.74")
     finally:
         cell.value = D("393.45")
+
+
+def test_execution_rate_claims_seed001():
+    doc = seed("001_511f49588f3df717")
+    assert not [f for f in rules.check(doc) if f.id == "NARR-EXEC"]  # 134.52%, 130.75%, 146.89% are right
+    c = next(c for c in doc.claims if c.budget == D("324.07"))
+    old = c.execution_rate
+    c.execution_rate = D("131.75")
+    try:
+        f = [f for f in rules.check(doc) if f.id == "NARR-EXEC"]
+        assert f and f[0].expected == D("130.76") and f[0].actual == D("131.75")
+    finally:
+        c.execution_rate = old

@@ -123,6 +123,7 @@ class Claim:
     scope: Optional[str] = None  # funds named before the subject: 一般公共预算 / 财政拨款 / 政府性基金预算 …
     qualifier: Optional[str] = None  # words between subject and amount: 年初预算 / 预算数 / 决算 …
     pos: int = 0  # offset in the narrative stream (ordering only)
+    budget: Optional[Decimal] = None  # 年初预算 of a "年初预算A，决算B，完成年初预算的R%" claim (amount = B)
 
 
 @dataclass

@@ -64,6 +64,10 @@ SCOPES = ("一般公共预算", "财政拨款", "政府性基金预算", "政府
           "国有资金经营预算", "社会保险基金预算", "单位资金", "财政专户", "政府采购", "其他资金", "事业收入",
           "上级补助", "经营收入")
 NO_CHANGE = ("持平", "一致", "相同", "无变化", "未变化")
+EXEC_FULL_RE = re.compile(
+    r"年初预算(?:数)?(?:为)?\s*" + _NUM + r"\s*万元[，,]?\s*(?:支出)?决算(?:数)?(?:为)?\s*" + _NUM
+    + r"\s*万元[，,]?\s*完成(?:年初)?预算的?\s*" + _NUM + r"\s*[%％]"
+)
 EXEC_RE = re.compile(r"完成(?:年初|全年)?预算的?\s*" + _NUM + r"\s*[%％]")
 
 
@@ -165,4 +169,14 @@ def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
         if e:
             c.execution_rate = _dec(e.group(1))
         claims.append(c)
+    # "基本支出年初预算324.07万元，支出决算423.74万元，完成年初预算的130.75%"
+    for m in EXEC_FULL_RE.finditer(text):
+        subject, scope, _ = _subject_before(text, m.start() + 4)
+        if subject is None:
+            subject, scope = "支出", None
+        claims.append(Claim(subject=subject, amount=_dec(m.group(2)), budget=_dec(m.group(1)),
+                            execution_rate=_dec(m.group(3)), page=pages[m.start()] if pages else None,
+                            text=text[max(0, m.start() - 20):m.end()][:160], scope=scope, qualifier="决算",
+                            pos=m.start()))
+    claims.sort(key=lambda c: c.pos)
     return claims

@@ -747,6 +747,16 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
                                             f"{(c.change / prev * 100).quantize(Decimal('0.01'))}% 不符",
                                             expected=(c.change / prev * 100).quantize(Decimal("0.01")),
                                             actual=c.change_rate))
+        # 完成年初预算的 R% = 决算 / 年初预算
+        if c.budget and c.amount is not None and c.execution_rate is not None:
+            lo, hi = _share_bounds(c.amount, c.budget)
+            slack = half_ulp(c.execution_rate, 0) - Decimal("0.005")
+            if not (lo - slack <= c.execution_rate <= hi + slack):
+                exp = (c.amount / c.budget * 100).quantize(Decimal("0.01"))
+                findings.append(Finding("NARR-EXEC", "warning",
+                                        f"叙述（第{c.page}页）{c.subject}年初预算{fmt(c.budget)}万元、决算{fmt(c.amount)}万元，"
+                                        f"称完成年初预算的{c.execution_rate}%，应为 {exp}%",
+                                        expected=exp, actual=c.execution_rate))
         key = _norm(c.subject)
         if c.scope in ("一般公共预算", "财政拨款") and "一般公共预算:" + key in targets:
             key = "一般公共预算:" + key

@@ -254,7 +254,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     # --- narrative claims
     ws = wb.create_sheet(CLAIM_SHEET)
     heads = ["主题", "金额(万元)", "占比%", "比上年增减额", "比上年增减率%", "增减率∞", "预算完成率%", "页码", "原文",
-             "资金范围", "限定语"]
+             "资金范围", "限定语", "年初预算(万元)"]
     for j, h in enumerate(heads, start=1):
         c = ws.cell(row=1, column=j, value=h)
         c.font, c.fill = bold, grey
@@ -272,6 +272,8 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
             _text_cell(ws, i, 10, cl.scope)
         if cl.qualifier:
             _text_cell(ws, i, 11, cl.qualifier)
+        if cl.budget is not None:
+            ws.cell(row=i, column=12, value=cl.budget)
     ws.column_dimensions["I"].width = 80
 
     # --- findings
@@ -428,7 +430,7 @@ def read_workbook(path: str) -> Document:
                 execution_rate=_dec(ws.cell(row=i, column=7).value),
                 page=ws.cell(row=i, column=8).value, text=str(ws.cell(row=i, column=9).value or ""),
                 scope=ws.cell(row=i, column=10).value or None, qualifier=ws.cell(row=i, column=11).value or None,
-                pos=i))
+                pos=i, budget=_dec(ws.cell(row=i, column=12).value)))
     return doc
 
 
