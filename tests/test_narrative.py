@@ -59,3 +59,10 @@ def test_execution_claims_of_a_final_account():
     ex = [c for c in cs if c.budget is not None]
     assert [(c.subject, c.budget, c.amount, c.execution_rate) for c in ex] == [
         ("财政拨款", D("422.73"), D("568.68"), D("134.52")), ("基本支出", D("324.07"), D("423.74"), D("130.75"))]
+
+
+def test_function_items_named_with_their_level():
+    cs = claims("（三）住房保障支出（类）1．住房改革支出（款）住房公积金（项）支出1442.74万元，与上年相比增加368.97万元，"
+                "增加34.38 %。2．一般公共服务（类）支出10,191.56万元。")
+    assert [(c.subject, c.amount) for c in cs] == [("科目:住房公积金", D("1442.74")), ("科目:一般公共服务", D("10191.56"))]
+    assert cs[0].change == D("368.97") and cs[0].change_rate == D("34.38")

@@ -73,3 +73,18 @@ def test_summary_table_matches_csv(dept, year, expected):
             assert values[name] == D(v).quantize(values[name]) or values[name] == D(v), (name, values[name], v)
             checked += 1
     assert checked >= 5, (sorted(values), expected)
+
+
+@pytest.mark.slow
+def test_narrative_claims_of_real_disclosures_agree_with_their_tables():
+    # 检察院 2019: the narrative and the tables are in one PDF; every claim that names a table
+    # figure (基本支出, 类/款/项 items, 三公, 机关运行经费 …) is found in the tables
+    doc = imported(REAL / "江苏省人民检察院" / "2019年度部门预算公开.pdf")
+    ctx, checks, findings = rules.run(doc)
+    targets = rules._claim_targets(ctx)
+    checkable = [c for c in doc.claims if c.subject in targets and not c.scope]
+    assert len(checkable) >= 20
+    assert not [f for f in findings if f.id in ("NARR", "NARR-SHARE")]
+    c = next(c for c in doc.claims if c.subject == "科目:住房公积金")
+    assert c.amount == D("1442.74")
+    assert c.amount in {ctx.value(ref) for ref, _ in targets["科目:住房公积金"]}

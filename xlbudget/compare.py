@@ -1106,7 +1106,7 @@ def _yoy_checks(periods: List[Period], bases: List[Optional[int]]) -> Tuple[List
                                 expected=None, actual=c.change_rate))
                     else:
                         lo, hi = _interval_rate(exp, prev[0], e_cur + e_prev, e_prev)
-                        slack = half_ulp(c.change_rate, 0)
+                        slack = 2 * half_ulp(c.change_rate, 0)  # printed rates are rounded or truncated
                         if not (lo - slack <= c.change_rate <= hi + slack):
                             problems.append(f"增减率应为 {chk.expected_rate}%，叙述为 {c.change_rate}%")
                             findings.append(Finding(

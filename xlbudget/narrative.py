@@ -80,13 +80,24 @@ def _dec(s: Optional[str]) -> Optional[Decimal]:
         return None
 
 
+_ITEM_RE = re.compile(r"([^（）()，,；;。：:、\d]+?)[（(](类|款|项)[）)]")
+
+
 def _subject_before(text: str, pos: int):
     """(subject, scope, qualifier) of the amount at ``pos``: the last subject keyword of the
-    clause; where two keywords overlap ("基本支出预算数为"), the one starting first wins."""
+    clause; where two keywords overlap ("基本支出预算数为"), the one starting first wins.
+    A function item named with its level, "住房改革支出（款）住房公积金（项）支出", is the
+    subject "科目:住房公积金"."""
     window = text[max(0, pos - 40):pos]
     cut = max(window.rfind(ch) for ch in "，,；;。")
     if cut >= 0:
         window = window[cut + 1:]
+    items = list(_ITEM_RE.finditer(window))
+    if items and re.fullmatch(r"(支出|预算|预算数|安排|为|合计|共|是|支出预算|预算支出)*", window[items[-1].end():]):
+        name = re.sub(r"^([.．、\s]|\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)+", "",
+                      items[-1].group(1))
+        if name:
+            return "科目:" + re.sub(r"支出$", "", name), None, window[items[-1].end():] or None
     hits = []
     for kw, canon in SUBJECTS:
         i = window.rfind(kw)
@@ -158,7 +169,9 @@ def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
                 target.change_rate = Decimal(0)
             elif val is not None and ch.group(3):
                 target.change = -val if word in ("减少", "下降", "降低") else val
-        r = RATE_RE.search(seg)
+        # the rate belongs to this claim only when it follows the amount or its change closely
+        near = seg[ch.end():ch.end() + 16] if ch else seg[:24]
+        r = RATE_RE.search(near)
         if r:
             if r.group(2) == "∞":
                 target.change_rate_infinite = True

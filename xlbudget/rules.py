@@ -651,7 +651,7 @@ def _claim_targets(ctx: _Ctx) -> Dict[str, List[Target]]:
         if not t:
             continue
         ti = _total_row(t)
-        jt = _col_named(t, r"/合计$", r"^合计$", r"本年支出合计", r"小计$")
+        jt = _col_named(t, r"/合计$", r"^合计$", r"本年支出合计", r"小计$", r"金额$")
         if ti is None or jt is None:
             continue
         total = ctx.ref(t, ti, jt)
@@ -661,21 +661,32 @@ def _claim_targets(ctx: _Ctx) -> Dict[str, List[Target]]:
                 add(prefix + subj, ctx.ref(t, ti, j), total)
                 if prefix:
                     add(subj, ctx.ref(t, ti, j), total)
+        # any coded item named with its level in the narrative: "住房公积金（项）支出965.87万元"
+        for i, r in enumerate(t.rows):
+            if r.code and r.name:
+                for j in _amount_cols(t):
+                    if r.cells[j].value is not None:
+                        add("科目:" + re.sub(r"支出$", "", _norm(r.name)), ctx.ref(t, i, j), ctx.ref(t, ti, j))
         # 类: "社会保障和就业支出47.36万元，占14.37%" — of the 合计, or of the 基本支出 column
         for i, r in enumerate(t.rows):
             if r.code and len(r.code) == 3 and r.name:
                 for j in _amount_cols(t):
                     if r.cells[j].value is not None:
                         add(_norm(r.name), ctx.ref(t, i, j), ctx.ref(t, ti, j))
-    b04 = doc.table("b04") or doc.table("f04")
-    if b04:  # 财政拨款收支总表: 类 on the expense side, with carry-over
-        for i, r in enumerate(b04.rows):
+    # 收支总表 / 财政拨款收支总表: 类 on the expense side (all funds, with carry-over)
+    for tb in (doc.table("b01"), doc.table("f01"), doc.table("b04"), doc.table("f04")):
+        if not tb:
+            continue
+        for i, r in enumerate(tb.rows):
             for j, c in enumerate(r.cells):
                 m = re.match(r"^[一二三四五六七八九十]+、(.+支出)$", _norm(c.text))
                 if m and m.group(1) in CLASS_NAMES:
                     for k in range(j + 1, len(r.cells)):
                         if r.cells[k].value is not None:
-                            add(m.group(1), ctx.ref(b04, i, k))
+                            add(m.group(1), ctx.ref(tb, i, k))
+                            add("科目:" + m.group(1)[:-2], ctx.ref(tb, i, k))
+                        elif r.cells[k].text.strip():
+                            break
     b06 = doc.table("b06") or doc.table("f06")
     if b06:
         ti = _total_row(b06)
@@ -721,6 +732,10 @@ def _claim_targets(ctx: _Ctx) -> Dict[str, List[Target]]:
     return out
 
 
+def _subject_label(subject: str) -> str:
+    return subject[3:] + "（科目）" if subject.startswith("科目:") else subject
+
+
 def _share_bounds(a: Decimal, t: Decimal) -> Tuple[Decimal, Decimal]:
     ea, et = half_ulp(a), half_ulp(t)
     lo = (a - ea) / (t + et) * 100 if t + et else Decimal(0)
@@ -738,10 +753,10 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             prev = c.amount - c.change
             if prev > 0:
                 lo, hi = _share_bounds(abs(c.change), prev)
-                slack = half_ulp(c.change_rate, 0) - Decimal("0.005")
+                slack = 2 * half_ulp(c.change_rate, 0) - Decimal("0.005")  # truncated or rounded
                 if not (lo - slack <= abs(c.change_rate) <= hi + slack):
                     findings.append(Finding("NARR-RATE", "warning",
-                                            f"叙述（第{c.page}页）{c.subject}{fmt(c.amount)}万元，比上年"
+                                            f"叙述（第{c.page}页）{_subject_label(c.subject)}{fmt(c.amount)}万元，比上年"
                                             f"{'增加' if c.change >= 0 else '减少'}{fmt(abs(c.change))}万元，"
                                             f"但增减率 {c.change_rate}% 与 {fmt(c.change)}/{fmt(prev)} = "
                                             f"{(c.change / prev * 100).quantize(Decimal('0.01'))}% 不符",
@@ -754,7 +769,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             if not (lo - slack <= c.execution_rate <= hi + slack):
                 exp = (c.amount / c.budget * 100).quantize(Decimal("0.01"))
                 findings.append(Finding("NARR-EXEC", "warning",
-                                        f"叙述（第{c.page}页）{c.subject}年初预算{fmt(c.budget)}万元、决算{fmt(c.amount)}万元，"
+                                        f"叙述（第{c.page}页）{_subject_label(c.subject)}年初预算{fmt(c.budget)}万元、决算{fmt(c.amount)}万元，"
                                         f"称完成年初预算的{c.execution_rate}%，应为 {exp}%",
                                         expected=exp, actual=c.execution_rate))
         key = _norm(c.subject)
@@ -780,7 +795,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             tol = half_ulp(v) + half_ulp(c.amount)
             others = "、".join(fmt(x[2]) for x in cands[1:] if x[2] != v)
             findings.append(Finding("NARR", "warning",
-                                    f"叙述（第{c.page}页）称{c.subject} {fmt(c.amount)}万元，表中为 {fmt(v)}万元"
+                                    f"叙述（第{c.page}页）称{_subject_label(c.subject)} {fmt(c.amount)}万元，表中为 {fmt(v)}万元"
                                     + (f"（或 {others}）" if others else ""),
                                     cells=[x[0] for x in cands], expected=v, actual=c.amount, tolerance=tol))
             continue
@@ -795,7 +810,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             if shares and not any(ok for ok, *_ in shares):
                 _, v, tv, ref, total_ref = shares[0]
                 findings.append(Finding("NARR-SHARE", "warning",
-                                        f"叙述（第{c.page}页）称{c.subject}占{c.share}%，按表计算为 "
+                                        f"叙述（第{c.page}页）称{_subject_label(c.subject)}占{c.share}%，按表计算为 "
                                         f"{(v / tv * 100).quantize(Decimal('0.01'))}%",
                                         cells=[ref, total_ref], expected=(v / tv * 100).quantize(Decimal("0.01")),
                                         actual=c.share))
