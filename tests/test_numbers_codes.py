@@ -9,12 +9,14 @@ from xlbudget.numbers import consistent, parse_amount, tolerance
 @pytest.mark.parametrize("text,value", [
     ("1,234.50", D("1234.50")), ("-16.28", D("-16.28")), ("(16.28)", D("-16.28")), ("0.00", D("0.00")),
     ("27,664.22", D("27664.22")), ("120,900", D("120900")), ("20.1", D("20.1")), (" 35 ", D("35")),
+    ("１２３．４５", D("123.45")), ("（16.28）", D("-16.28")), ("12.50万元", D("12.50")), ("120,900元", D("120900")),
 ])
 def test_parse_amount(text, value):
     assert parse_amount(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "  ", "——", "—", "行政运行", "12,34.5", "2024年", "≥90%", None])
+@pytest.mark.parametrize("text", ["", "  ", "——", "—", "行政运行", "12,34.5", "2024年", "≥90%", None, "≤200元/人天",
+                                  "万元", "98.95%"])
 def test_not_amounts(text):
     assert parse_amount(text) is None
 

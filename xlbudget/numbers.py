@@ -5,6 +5,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Optional
 
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
 DASHES = {"——", "—", "--", "－－", "—-", "-—", "─", "──"}
 _AMOUNT_RE = re.compile(r"^[-−－]?\(?[-−－]?\d{1,3}(,\d{3})+(\.\d+)?\)?$|^[-−－]?\(?\d+(\.\d+)?\)?$|^[-−－]?\.\d+$")
 
@@ -25,10 +26,11 @@ def parse_amount(text: Optional[str]) -> Optional[Decimal]:
     Returns ``None`` for blanks, dashes and anything that is not an amount
     (so names never become numbers). Thousands separators must be well placed.
     """
-    s = clean(text)
+    s = clean(text).translate(_FULLWIDTH)
     if not s or s in DASHES:
         return None
     s = s.replace("，", ",").replace("−", "-").replace("－", "-")
+    s = re.sub(r"(?<=\d)(万元|元)$", "", s)  # "12.50万元" in a cell that also prints its unit
     if not _AMOUNT_RE.match(s):
         return None
     neg = False
