@@ -62,3 +62,21 @@ def test_two_digit_piece_decided_by_amounts_when_name_unknown():
 
 def test_full_and_spaced_codes():
     assert rebuild_codes(["2010301", "201 03 02"], ["x", "y"], [None, None]) == ["2010301", "2010302"]
+
+
+def test_rounded_figures_of_a_true_identity_always_pass():
+    # XBRL Calculations 1.1 property: round every figure of an exact identity to 2 places,
+    # the check still passes; move the total by one cent more than the tolerance and it fails
+    import random
+    from decimal import ROUND_HALF_UP
+
+    rng = random.Random(20261125)
+    q = D("0.01")
+    for _ in range(2000):
+        parts = [D(rng.randrange(0, 10_000_000)) / D(1000) for _ in range(rng.randrange(1, 30))]
+        total = sum(parts)
+        r_parts = [p.quantize(q, ROUND_HALF_UP) for p in parts]
+        r_total = total.quantize(q, ROUND_HALF_UP)
+        ok, s, diff, tol = consistent(r_total, r_parts)
+        assert ok, (r_total, r_parts)
+        assert not consistent(s + tol + q, r_parts)[0]
