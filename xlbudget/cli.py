@@ -47,10 +47,10 @@ def _cmd_import(a) -> int:
 
 
 def _cmd_validate(a) -> int:
-    from .rules import check
+    from .rules import run
 
     doc = load(a.file)
-    findings = check(doc)
+    _, checks, findings = run(doc)
     if a.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:
@@ -66,7 +66,8 @@ def _cmd_validate(a) -> int:
                 + (f" p{c.page}" if c.page else "") for c in f.cells[:4])
             print(f"[{f.severity}] {f.id}: {f.message}" + (f"  ({where}{' …' if len(f.cells) > 4 else ''})" if where else ""))
         errors = sum(1 for f in findings if f.severity == "error")
-        print(f"{a.file}: {errors} errors, {len(findings) - errors} warnings")
+        print(f"{a.file}: {len(doc.tables)} tables, {len(checks)} checks, {len(doc.claims)} narrative claims: "
+              f"{errors} errors, {len(findings) - errors} warnings")
     return 1 if any(f.severity == "error" for f in findings) and a.strict else 0
 
 
