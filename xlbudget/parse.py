@@ -281,20 +281,30 @@ def _annotate_rows(t: Table) -> None:
     if not ccols:
         return
     if len(ccols) >= 2:
-        pieces = []
+        # 类 | 款 | 项 printed in columns of their own: the column says the level
+        full: List[Optional[str]] = []
+        cls = seg = None
         for r in t.rows:
-            ps = [codes.code_text(r.cells[j].text) or "" for j in ccols]
-            pieces.append(next((p for p in reversed(ps) if p), None))
+            ps = [(codes.code_text(r.cells[j].text) or "") for j in ccols[:3]] + [""] * (3 - len(ccols[:3]))
+            c, k, x = ps
+            if c and len(c) == 3:
+                cls, seg = c, None
+            if k and len(k) == 2 and cls:
+                seg = k
+            if x and len(x) == 2 and cls and seg:
+                full.append(cls + seg + x)
+            elif k and cls:
+                full.append(cls + k)
+            elif c:
+                full.append(c)
+            else:
+                full.append(None)
     else:
         pieces = [r.cells[ccols[0]].text for r in t.rows]
-    names = [r.name for r in t.rows]
-    first_amount = next((j for j in range(t.n_cols) if j not in non_amount and any(
-        j < len(r.cells) and r.cells[j].value is not None for r in t.rows)), None)
-    amounts = [r.cells[first_amount].value if first_amount is not None else None for r in t.rows]
-    if len(ccols) >= 2:
-        # split columns: 类 | 款 | 项 each hold their piece; feed pieces in order
-        full = codes.rebuild_codes(pieces, names, amounts)
-    else:
+        names = [r.name for r in t.rows]
+        first_amount = next((j for j in range(t.n_cols) if j not in non_amount and any(
+            j < len(r.cells) and r.cells[j].value is not None for r in t.rows)), None)
+        amounts = [r.cells[first_amount].value if first_amount is not None else None for r in t.rows]
         full = codes.rebuild_codes(pieces, names, amounts)
     for r, c in zip(t.rows, full):
         if c and not r.is_total:
