@@ -383,6 +383,7 @@ def build_document(raw: RawDocument) -> Document:
     # page numbers would glue onto the sentence running over the page break ("增长3" + "17.31%")
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
+    doc.warnings.extend(raw.warnings)
     if unit is None:
         doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")
     if not tables:

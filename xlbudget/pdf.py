@@ -139,6 +139,7 @@ def read_pdf(path: str) -> RawDocument:
         raise XlbudgetError(f"{path}: not a PDF file (no %PDF header)")
     blocks = []
     heights = []
+    empty_pages: List[int] = []
     n_chars = 0
     try:
         pdf = pdfplumber.open(path)
@@ -151,6 +152,8 @@ def read_pdf(path: str) -> RawDocument:
             try:
                 p = page.dedupe_chars()
                 n_chars += len(p.chars)
+                if not p.chars:
+                    empty_pages.append(page_no)
                 heights.append(float(page.height))
                 tables = p.find_tables(TABLE_SETTINGS)
                 frags = []
@@ -202,4 +205,8 @@ def read_pdf(path: str) -> RawDocument:
             f"{path}: the PDF has no text layer (a scanned document?); run OCR first, "
             "xlbudget reads only text PDFs"
         )
-    return RawDocument(source=path, n_pages=n_pages, blocks=blocks, page_heights=heights)
+    warnings = []
+    if empty_pages:
+        warnings.append("pages without a text layer (scanned images are not read): "
+                        + ", ".join(map(str, empty_pages)))
+    return RawDocument(source=path, n_pages=n_pages, blocks=blocks, page_heights=heights, warnings=warnings)

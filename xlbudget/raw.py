@@ -44,3 +44,4 @@ class RawDocument:
     n_pages: int
     blocks: List[Block]
     page_heights: List[float] = field(default_factory=list)
+    warnings: List[str] = field(default_factory=list)
