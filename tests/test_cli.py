@@ -63,3 +63,38 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
     r = run("import", str(pdf), "-o", str(blocker / "out.xlsx"))  # a file where a folder should be
     assert r.returncode == 2 and "cannot write" in r.stderr and "Traceback" not in r.stderr
     assert blocker.read_text() == "x"
+
+
+def _pdf(pages):
+    """A minimal PDF; ``pages`` is a list of content streams (b"" for an image-only/scanned page)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for content in pages:
+        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
+                    b" /Contents %d 0 R >>" % (len(objs)))
+        kids.append(len(objs))
+    objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
+    body, offs = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(body))
+        body += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return body
+
+
+def test_partly_scanned_pdf_imports_with_a_warning(tmp_path):
+    pdf = tmp_path / "mixed.pdf"
+    pdf.write_bytes(_pdf([b"BT /F1 12 Tf 72 712 Td (Budget 2024) Tj ET", b""]))
+    out = tmp_path / "mixed.xlsx"
+    r = run("import", str(pdf), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "pages without a text layer" in r.stderr and ": 2" in r.stderr
+    assert "no ruled table" in r.stderr
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "元数据"
+    meta = {row[0].value: row[1].value for row in wb["元数据"].iter_rows(max_row=10)}
+    assert "2" in meta["警告"]
