@@ -64,3 +64,32 @@ def test_seed001_self_evaluations_add_up():
     assert len(score) >= 5 and all(c.ok for c in score)
     assert {c.total_value for c in score} >= {D("95"), D("99.06"), D("89.91")}
     assert not [f for f in findings if f.id.startswith("PERF")]
+
+
+def test_target_form_funds_and_tie_to_project_table():
+    doc = imported(need(RENDERED / "pdf_a" / "000_7d1637c2b07940b9.pdf"))
+    ctx, checks, findings = rules.run(doc)
+    funds = [c for c in checks if c.id == "PERF-FUNDS"]
+    assert funds and all(c.ok for c in funds)
+    assert D("40500") in {c.total_value for c in funds}
+    assert not [f for f in findings if f.id.startswith("PERF")]
+    # the 年度资金 40,500 元 of "(包干经费)外事(台港澳)工作经费2" is 4.05 万元 in 项目支出预算表
+    b12 = doc.table("b12")
+    cell = next(r.cells[1] for r in b12.rows if r.cells[1].value == D("4.05"))
+    cell.value = D("4.50")
+    try:
+        tie = [f for f in rules.check(doc) if f.id == "PERF-TIE"]
+        assert tie and tie[0].actual == D("4.05") and tie[0].expected == D("4.50")
+        assert "工作经费2" in tie[0].message
+    finally:
+        cell.value = D("4.05")
+
+
+def test_seed003_target_forms_add_up():
+    doc = imported(need(RENDERED / "pdf_a" / "003_333e51848c84ec7d.pdf"))
+    ctx, checks, findings = rules.run(doc)
+    funds = [c for c in checks if c.id == "PERF-FUNDS"]
+    assert len(funds) >= 20 and all(c.ok for c in funds)
+    # 外事业务工作经费: 实施期 3,652,000 = 省级 3,650,000 + 单位自筹 2,000
+    c = next(c for c in funds if c.total_value == D("3652000"))
+    assert c.sum_value == D("3652000") and len([r for r in c.terms if ctx.value(r)]) == 2

@@ -110,3 +110,67 @@ def execution_rate_ok(budget: Optional[Decimal], spent: Optional[Decimal], rate:
     hi = (spent + es) / (budget - eb) * 100 if budget - eb > 0 else computed
     slack = half_ulp(rate, 0)
     return (lo - slack <= rate <= hi + slack), computed.quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------- 项目支出绩效目标表
+
+@dataclass
+class TargetForm:
+    project: Optional[str] = None
+    # (label row, label col) -> value cell, for 实施期资金总额 and 年度资金总额, with their sources
+    totals: List[Tuple[Tuple[int, int], List[Tuple[int, int]]]] = field(default_factory=list)
+    unit: str = "元"
+
+
+_FUND_TOTAL = re.compile(r"^(实施期|年度)资金总额[:：]?$")
+_FUND_SOURCE = re.compile(r"(财政资金|其他资金|自有资金|单位资金|自筹|自筹资金|专户资金|社会资金)[:：]?$")
+
+
+def _value_right(row: List[str], j: int) -> Optional[int]:
+    for k in range(j + 1, len(row)):
+        if parse_amount(row[k]) is not None:
+            return k
+        if _norm(row[k]):
+            return None
+    return None
+
+
+def read_target_form(t: Table) -> TargetForm:
+    """项目资金 block of a 项目支出绩效目标表: 资金总额 lines and the source lines under each."""
+    form = TargetForm()
+    grid = t.grid()
+    h = len(t.header)
+    for r in grid[:3]:
+        for j, c in enumerate(r):
+            if _norm(c) == "项目名称":
+                form.project = next((x for x in r[j + 1:] if x.strip()), None)
+                break
+        if form.project:
+            break
+    if any("万元" in _norm(c) for r in grid for c in r if "项目资金" in _norm(c)):
+        form.unit = "万元"
+    for i, r in enumerate(grid):
+        for j, c in enumerate(r):
+            if not _FUND_TOTAL.match(_norm(c)) or i < h:
+                continue
+            k = _value_right(r, j)
+            if k is None:
+                continue
+            sources = []
+            for i2 in range(i + 1, min(i + 8, len(grid))):
+                row2 = grid[i2]
+                # the source label sits under the total's label, or drifted left by a merged cell
+                jj = next((x for x in range(min(j, len(row2) - 1), -1, -1)
+                           if _FUND_SOURCE.search(_norm(row2[x]))), None)
+                if jj is None:
+                    break
+                k2 = _value_right(row2, jj)
+                if k2 is not None and k2 <= k + 1:
+                    sources.append((i2 - h, k2))
+            form.totals.append(((i - h, k), sources))
+    return form
+
+
+def norm_project(name: Optional[str]) -> str:
+    t = "".join((name or "").split())
+    return t.replace("(", "（").replace(")", "）")

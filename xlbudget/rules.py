@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from .codes import CLASSES, parent_of
 from .model import CellRef, Document, Finding, Table
 from .numbers import consistent, fmt, half_ulp
-from .perf import execution_rate_ok, grade_of, read_self_evaluation
+from .perf import execution_rate_ok, grade_of, norm_project, read_self_evaluation, read_target_form
 
 CLASS_NAMES = set(CLASSES.values())
 ECON_CLASSES = {
@@ -576,6 +576,12 @@ def build_checks(doc: Document) -> Tuple[_Ctx, List[Check]]:
     checks += _final_ties(ctx)
     for t in doc.tables_of("p_eval"):
         checks += _perf_score_checks(ctx, t)
+    for t in doc.tables_of("p_target"):
+        form = read_target_form(t)
+        for total, sources in form.totals:
+            if sources:
+                checks.append(Check("PERF-FUNDS", "error", f"{form.project or '项目'}：资金总额 = 各来源资金之和",
+                                    ctx.ref(t, *total), [ctx.ref(t, *s) for s in sources]))
     return ctx, checks
 
 
@@ -589,8 +595,35 @@ def _perf_score_checks(ctx: _Ctx, t: Table) -> List[Check]:
 
 
 def perf_findings(ctx: _Ctx) -> List[Finding]:
-    """绩效自评表: 执行率 = 全年执行数 / 全年预算数; grade agrees with 总分."""
+    """绩效自评表: 执行率 = 全年执行数 / 全年预算数; grade agrees with 总分.
+    绩效目标表: 年度资金总额 (元) = the project's row of 项目支出预算表 (万元)."""
     out: List[Finding] = []
+    b12 = ctx.doc.table("b12")
+    if b12 is not None:
+        jt = _col_named(b12, r"^合计$", r"/合计$")
+        by_name = {}
+        for i, r in enumerate(b12.rows):
+            if r.cells and jt is not None and r.cells[jt].value is not None:
+                by_name.setdefault(norm_project(r.cells[0].text), []).append(i)
+        for t in ctx.doc.tables_of("p_target"):
+            form = read_target_form(t)
+            rows = by_name.get(norm_project(form.project))
+            year_total = next((tot for tot, _ in form.totals
+                               if "年度" in t.grid()[tot[0] + len(t.header)][tot[1] - 1 if tot[1] else 0]
+                               or "年度" in "".join(t.grid()[tot[0] + len(t.header)][:tot[1]])), None)
+            if not rows or year_total is None or len(rows) != 1:
+                continue
+            v = t.rows[year_total[0]].cells[year_total[1]].value
+            w = b12.rows[rows[0]].cells[jt].value
+            if v is None or w is None:
+                continue
+            in_wan = v / 10000 if form.unit == "元" else v
+            tol = half_ulp(w) + (Decimal("0.00005") if form.unit == "元" else half_ulp(v))
+            if abs(in_wan - w) > tol:
+                out.append(Finding("PERF-TIE", "warning",
+                                   f"{form.project}：绩效目标表年度资金 {fmt(v)}{form.unit}，项目支出预算表为 {fmt(w)}万元",
+                                   cells=[ctx.ref(t, *year_total), ctx.ref(b12, rows[0], jt)],
+                                   expected=w, actual=in_wan, tolerance=tol))
     for t in ctx.doc.tables_of("p_eval"):
         ev = read_self_evaluation(t)
         val = lambda rc: None if rc is None else t.rows[rc[0]].cells[rc[1]].value  # noqa: E731
