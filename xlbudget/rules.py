@@ -173,7 +173,7 @@ def _split_checks(ctx: _Ctx, t: Table) -> List[Check]:
     """Row-wise: a 合计 column = the amount columns of its group (合计 = 基本 + 项目, ...)."""
     checks: List[Check] = []
     amount = set(_amount_cols(t))
-    if t.kind in ("b01", "b04", "f01", "f04", "f10") or t.kind.startswith("p"):
+    if t.kind in ("b01", "f01", "f10") or t.kind.startswith("p"):
         return checks
     for j, c in enumerate(t.columns):
         if not _SUM_COL_RE.search(_leaf(c)) or j not in amount:
@@ -558,6 +558,8 @@ def build_checks(doc: Document) -> Tuple[_Ctx, List[Check]]:
             continue
         if t.kind in ("b01", "b04", "f01", "f04"):
             checks += _summary_checks(ctx, t)
+            if t.kind in ("b04", "f04"):  # 小计 = 一般公共预算 + 政府性基金 + 国有资本经营, per row
+                checks += _split_checks(ctx, t)
         elif t.kind in ("b10", "f09"):
             checks += _sangong_checks(ctx, t)
         elif t.kind == "b11":
