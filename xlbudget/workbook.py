@@ -26,6 +26,7 @@ META_SHEET = "元数据"
 CHECK_SHEET = "校验"
 CLAIM_SHEET = "叙述"
 FINDING_SHEET = "问题"
+OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
 FORMULA_START = ("=", "+", "-", "@")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\]")
@@ -44,7 +45,7 @@ class Layout:
         self.keys = rules.table_keys(doc)
         self.sheets: Dict[str, str] = {}  # key -> sheet name
         self.first_row: Dict[str, int] = {}
-        used = {META_SHEET, CHECK_SHEET, CLAIM_SHEET, FINDING_SHEET}
+        used = {META_SHEET, CHECK_SHEET, CLAIM_SHEET, FINDING_SHEET, OVERVIEW_SHEET}
         for t in doc.tables:
             key = self.keys[id(t)]
             base = classify.sheet_name(t.kind)
@@ -220,6 +221,32 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     meta.column_dimensions["A"].width = 22
     meta.column_dimensions["B"].width = 40
     meta.column_dimensions["C"].width = 50
+
+    # --- overview: main totals and the state of the checks
+    ov = wb.create_sheet(OVERVIEW_SHEET, 1)
+    ov["A1"] = f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览"
+    ov["A1"].font = Font(bold=True, size=12)
+    for j, h in enumerate(["指标", f"金额（{doc.unit or '万元'}）", "来源"], start=1):
+        c = ov.cell(row=3, column=j, value=h)
+        c.font, c.fill = bold, grey
+    from .compare import main_totals  # pure core; imported here to keep module load light
+
+    r = 4
+    for subject, (value, where) in main_totals(doc).items():
+        _text_cell(ov, r, 1, subject)
+        ov.cell(row=r, column=2, value=value).number_format = "#,##0.00"
+        _text_cell(ov, r, 3, where)
+        r += 1
+    r += 1
+    for label, formula in (("校验失败数（公式）", f"='{CHECK_SHEET}'!B2"), ("校验总数", f"='{CHECK_SHEET}'!D2"),
+                           ("叙述核对问题", len([f for f in findings if f.id.startswith("NARR")])),
+                           ("表格数", len(doc.tables)), ("叙述数据点", len(doc.claims))):
+        _text_cell(ov, r, 1, label).font = bold
+        ov.cell(row=r, column=2, value=formula)
+        r += 1
+    ov.column_dimensions["A"].width = 24
+    ov.column_dimensions["B"].width = 16
+    ov.column_dimensions["C"].width = 60
 
     # --- checks as live formulas
     ws = wb.create_sheet(CHECK_SHEET)
