@@ -132,3 +132,17 @@ def test_macro_filled_workbook_validates_in_libreoffice(tmp_path):
     assert rows[1][1] == 12  # the same 12 failed checks as the written file
     body = [r for r in rows[4:] if r and isinstance(r[0], int)]
     assert [r[8] for r in body] == [r[9] for r in body]
+
+
+@pytest.mark.parametrize("name", ["000_7d1637c2b07940b9", "001_511f49588f3df717", "002_b9fb704af29df045",
+                                  "003_333e51848c84ec7d"])
+def test_validating_the_workbook_equals_validating_the_pdf(tmp_path, name):
+    doc = seed(name)
+    p = tmp_path / f"{name}.xlsx"
+    write_workbook(doc, str(p))
+    back = read_workbook(str(p))
+    _, checks_a, findings_a = rules.run(doc)
+    _, checks_b, findings_b = rules.run(back)
+    assert len(checks_a) == len(checks_b)
+    assert sorted((f.id, f.message) for f in findings_a) == sorted((f.id, f.message) for f in findings_b)
+    assert [c.amount for c in back.claims] == [c.amount for c in doc.claims]
