@@ -122,3 +122,12 @@ def test_execution_rate_claims_seed001():
         assert f and f[0].expected == D("130.76") and f[0].actual == D("131.75")
     finally:
         c.execution_rate = old
+
+
+def test_tables_identified_by_title_not_printed_label():
+    doc = seed("001_511f49588f3df717")
+    got = [(t.kind, t.label, t.title) for t in doc.tables[:10]]
+    assert got[0] == ("f01", "公开01表", "收入支出决算总表")
+    # the document prints 公开09表 on its 支出决算表: the title decides
+    assert got[2] == ("f03", "公开09表", "支出决算表")
+    assert [k for k, _, _ in got] == ["f01", "f02", "f03", "f04", "f05", "f06", "f07", "f08", "f09", "f10"]

@@ -137,6 +137,7 @@ def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optiona
             if len(title) < 12 and k > 0:
                 prev = window[k - 1].text.strip()
                 if (prev and len(prev) < 60 and not UNIT_RE.search(prev) and not DEPT_RE.search(prev)
+                        and not classify.TITLE_HINT_RE.search(prev) and not re.match(r"^第[一二三四五六七八九十]+部分", prev)
                         and not re.fullmatch(r"(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+)[:：]?",
                                              prev.replace(" ", ""))
                         and not re.search(r"[。；]$", prev)
