@@ -73,12 +73,29 @@ def _remap(frag: Fragment, edges: List[float]):
     return rows, masks
 
 
+def _spill(line: TextLine, frag: Fragment) -> bool:
+    """A few characters of a cell cut at the page break, printed just above the next grid."""
+    t = line.text.strip()
+    return (line.page == frag.page and 0 <= frag.top - line.bottom <= 20 and len(t) <= 8
+            and frag.x0 - 2 <= line.x0 <= frag.x1 and not re.search(r"[，。；：:]", t) and not looks_numeric(t))
+
+
+def _similar_grid(a: Fragment, b: Fragment) -> bool:
+    """Same width, or the same left edge and most column edges in common."""
+    if _same_width(a, b):
+        return True
+    if abs(a.x0 - b.x0) > 6.0:
+        return False
+    common = sum(1 for x in a.col_x if any(abs(x - y) <= 3.0 for y in b.col_x))
+    return common >= max(3, 2 * min(len(a.col_x), len(b.col_x)) // 3)
+
+
 def _continues(prev: Fragment, frag: Fragment, between: List[TextLine]) -> bool:
     if frag.page != prev.page + 1:
         return False
-    if any(not is_page_furniture(t.text) for t in between):
+    if any(not is_page_furniture(t.text) and not _spill(t, frag) for t in between):
         return False
-    if not _same_width(prev, frag):
+    if not _similar_grid(prev, frag):
         return False
     # a table whose title is printed inside its own first row starts anew
     first = [c for c in (frag.rows[0] if frag.rows else []) if c and c.strip()]
@@ -96,6 +113,12 @@ def group_tables(raw: RawDocument) -> List[LogicalTable]:
             pending.append(b)
             continue
         if tables and _continues(tables[-1].fragments[-1], b, pending):
+            prev = tables[-1].fragments[-1]
+            for ln in pending:  # text spilled over the break goes back into the cut cell
+                if _spill(ln, b) and prev.rows:
+                    j = max([k for k, x in enumerate(prev.col_x) if x <= ln.x0 + 2] or [0])
+                    row = prev.rows[-1]
+                    row[j] = (row[j] or "") + ln.text.strip()
             tables[-1].fragments.append(b)
             pending = []
             continue
