@@ -76,7 +76,7 @@ def _remap(frag: Fragment, edges: List[float]):
 def _spill(line: TextLine, frag: Fragment) -> bool:
     """A few characters of a cell cut at the page break, printed just above the next grid."""
     t = line.text.strip()
-    return (line.page == frag.page and 0 <= frag.top - line.bottom <= 20 and len(t) <= 8
+    return (line.page == frag.page and -6 <= frag.top - line.bottom <= 20 and len(t) <= 10
             and frag.x0 - 2 <= line.x0 <= frag.x1 and not re.search(r"[，。；：:]", t) and not looks_numeric(t))
 
 
@@ -84,6 +84,8 @@ def _similar_grid(a: Fragment, b: Fragment) -> bool:
     """Same width, or the same left edge and most column edges in common."""
     if _same_width(a, b):
         return True
+    if abs(a.x1 - b.x1) <= 6.0 and b.x0 > a.x0 and all(any(abs(x - y) <= 3.0 for y in a.col_x) for x in b.col_x):
+        return True  # the next page draws no cells for an empty first column
     if abs(a.x0 - b.x0) > 6.0:
         return False
     common = sum(1 for x in a.col_x if any(abs(x - y) <= 3.0 for y in b.col_x))
