@@ -50,15 +50,22 @@ def _plain(text: str) -> Optional[Decimal]:
     return parse_amount(t) if _PLAIN_NUMBER.match(t) else None
 
 
+def project_name(grid: List[List[str]]) -> Optional[str]:
+    """The text right of the 项目名称 label in the first rows of a 绩效 form."""
+    for r in grid[:3]:
+        for j, c in enumerate(r):
+            if _norm(c) == "项目名称":
+                name = next((x for x in r[j + 1:] if x.strip()), None)
+                if name:
+                    return name
+    return None
+
+
 def read_self_evaluation(t: Table) -> SelfEvaluation:
     ev = SelfEvaluation()
     grid = t.grid()
     h = len(t.header)
-    for r in grid[:3]:
-        for j, c in enumerate(r):
-            if _norm(c) == "项目名称" and j + 1 < len(r):
-                ev.project = next((x for x in r[j + 1:] if x.strip()), None)
-                break
+    ev.project = project_name(grid)
     ind_hdr = total_row = None
     for i, r in enumerate(grid):
         cells = [_norm(c) for c in r]
@@ -140,13 +147,7 @@ def read_target_form(t: Table) -> TargetForm:
     form = TargetForm()
     grid = t.grid()
     h = len(t.header)
-    for r in grid[:3]:
-        for j, c in enumerate(r):
-            if _norm(c) == "项目名称":
-                form.project = next((x for x in r[j + 1:] if x.strip()), None)
-                break
-        if form.project:
-            break
+    form.project = project_name(grid)
     if any("万元" in _norm(c) for r in grid for c in r if "项目资金" in _norm(c)):
         form.unit = "万元"
     for i, r in enumerate(grid):
