@@ -342,3 +342,19 @@ def test_final_account_main_totals():
     assert tots["支出总计"][0] == D("618.10")
     assert tots["基本支出"][0] == D("423.74") and tots["项目支出"][0] == D("144.94")
     assert tots["机关运行经费"][0] == D("30.29")  # 公开10表: 行政单位 30.29 + 参公单位 (blank)
+
+
+def test_peer_departments_of_one_year_side_by_side(tmp_path):
+    pdfs = [SHARED / "corpus" / "rendered" / "pdf_a" / f"{n}.pdf" for n in ("000_7d1637c2b07940b9", "004_d644b8a86bb20fe5")]
+    if not all(p.is_file() for p in pdfs):
+        pytest.skip("rendered corpus not found")
+    out = tmp_path / "peers.xlsx"
+    comp = run_compare([str(p) for p in pdfs], str(out))
+    assert len(comp.periods) == 2 and any("different departments" in w for w in comp.warnings)
+    tot = comp.total("支出总计")
+    assert tot.values["金额"] == [Decimal("329.50"), Decimal("621.43")]
+    assert comp.bases == [None, None] and tot.changes["金额"] == [None, None]  # no 增减 between peers
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out)["总览"]
+    assert ws["A1"].value.startswith("多部门对比（晋中市人民政府外事办公室、新绛县人民政府办公室）")

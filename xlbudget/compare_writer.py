@@ -243,8 +243,15 @@ def _overview(wb, comp: Comparison, used: set):
 
     ws = wb.active
     ws.title = _sheet_title("总览", used)
-    dept = comp.department or "（部门未识别）"
-    ws.cell(row=1, column=1, value=f"{dept} 跨年度对比：主要指标（万元）").font = Font(bold=True, size=13)
+    depts = []
+    for p in comp.periods:
+        if p.department and p.department not in depts:
+            depts.append(p.department)
+    if len(depts) > 1 and any("documents of different departments" in w for w in comp.warnings):
+        heading = "多部门对比（" + "、".join(depts) + "）：主要指标（万元）"
+    else:
+        heading = f"{comp.department or '（部门未识别）'} 跨年度对比：主要指标（万元）"
+    ws.cell(row=1, column=1, value=heading).font = Font(bold=True, size=13)
     last = _write_items(ws, comp, comp.totals, top=3, with_code=False)
     n = len(comp.periods)
     if n == 0:
