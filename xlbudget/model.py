@@ -137,6 +137,15 @@ class Document:
     claims: List[Claim] = field(default_factory=list)
     n_pages: int = 0
     warnings: List[str] = field(default_factory=list)
+    # what the importer was unsure about while reading (findings of kind "extraction")
+    diagnostics: List["Finding"] = field(default_factory=list)
+
+    def doubt(self, slug: str, message: str, cells: Optional[List["CellRef"]] = None,
+              page: Optional[int] = None) -> "Finding":
+        """Record an extraction warning: the importer read something implausible here."""
+        f = extraction_warning(slug, message, cells, page)
+        self.diagnostics.append(f)
+        return f
 
     def table(self, kind: str) -> Optional[Table]:
         for t in self.tables:
@@ -165,11 +174,19 @@ class Finding:
     expected: Optional[Decimal] = None
     actual: Optional[Decimal] = None
     tolerance: Optional[Decimal] = None
+    page: Optional[int] = None  # the PDF page, when no cell carries it
+
+    @property
+    def kind(self) -> str:
+        """extraction (the importer doubts its reading) or check (the document is inconsistent)."""
+        return "extraction" if self.id.startswith(EXTRACTION_PREFIX) else "check"
 
     def as_dict(self) -> dict:
         return {
             "id": self.id,
+            "kind": self.kind,
             "severity": self.severity,
+            "page": self.page,
             "message": self.message,
             "expected": None if self.expected is None else str(self.expected),
             "actual": None if self.actual is None else str(self.actual),
@@ -178,6 +195,15 @@ class Finding:
                 {"table": c.table, "row": c.row, "col": c.col, "page": c.page} for c in self.cells
             ],
         }
+
+
+EXTRACTION_PREFIX = "EXTRACT."
+
+
+def extraction_warning(slug: str, message: str, cells: Optional[List[CellRef]] = None,
+                       page: Optional[int] = None) -> Finding:
+    """A warning finding of kind "extraction": ``EXTRACT.<slug>`` (e.g. EXTRACT.fragment-row)."""
+    return Finding(EXTRACTION_PREFIX + slug, "warning", message, cells=list(cells or []), page=page)
 
 
 class XlbudgetError(Exception):

@@ -858,7 +858,7 @@ def check(doc: Document) -> List[Finding]:
     evaluate(ctx, checks)
     findings = [_check_finding(c) for c in checks if not c.ok]
     findings += narrative_findings(ctx) + perf_findings(ctx)
-    return findings
+    return list(doc.diagnostics) + findings
 
 
 def run(doc: Document):
@@ -866,7 +866,7 @@ def run(doc: Document):
     ctx, checks = build_checks(doc)
     evaluate(ctx, checks)
     findings = [_check_finding(c) for c in checks if not c.ok] + narrative_findings(ctx) + perf_findings(ctx)
-    return ctx, checks, findings
+    return ctx, checks, list(doc.diagnostics) + findings
 
 
 # ---------------------------------------------------------------- plain functions (UDF cores)
