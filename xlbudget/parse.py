@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from typing import List, Optional, Tuple
 
-from . import classify, codes
+from . import classify, codes, diagnose
 from .model import Cell, Document, Row, Table
 from .narrative import extract_claims
 from .numbers import looks_numeric, parse_amount
@@ -389,4 +389,5 @@ def build_document(raw: RawDocument) -> Document:
         doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")
     if not tables:
         doc.warnings.append("no ruled table found in the PDF")
+    doc.diagnostics.extend(diagnose.inspect(doc))
     return doc

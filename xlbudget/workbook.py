@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import __version__, classify, rules
-from .model import Cell, CellRef, Claim, Document, Finding, Row, Table, XlbudgetError
+from .model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, Row, Table, XlbudgetError,
+                    extraction_warning)
 
 META_SHEET = "元数据"
 CHECK_SHEET = "校验"
@@ -318,7 +319,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                 ws.cell(row=i, column=j, value=v)
         cells = [layout.addr(r, False) for r in f.cells if r.table in layout.sheets]
         _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
-        pages = sorted({r.page for r in f.cells if r.page})
+        pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
         _text_cell(ws, i, 8, ",".join(map(str, pages)))
     ws.column_dimensions["C"].width = 90
     ws.column_dimensions["G"].width = 40
@@ -458,7 +459,24 @@ def read_workbook(path: str) -> Document:
                 page=ws.cell(row=i, column=8).value, text=str(ws.cell(row=i, column=9).value or ""),
                 scope=ws.cell(row=i, column=10).value or None, qualifier=ws.cell(row=i, column=11).value or None,
                 pos=i, budget=_dec(ws.cell(row=i, column=12).value)))
+    doc.diagnostics.extend(_read_extraction_warnings(wb))
     return doc
+
+
+def _read_extraction_warnings(wb) -> List[Finding]:
+    """The importer's doubts, recorded at import: they travel with the workbook in 问题."""
+    if FINDING_SHEET not in wb.sheetnames:
+        return []
+    ws = wb[FINDING_SHEET]
+    out = []
+    for i in range(2, ws.max_row + 1):
+        rule = str(ws.cell(row=i, column=1).value or "")
+        if not rule.startswith(EXTRACTION_PREFIX):
+            continue
+        pages = [int(p) for p in str(ws.cell(row=i, column=8).value or "").split(",") if p.strip().isdigit()]
+        out.append(extraction_warning(rule[len(EXTRACTION_PREFIX):], str(ws.cell(row=i, column=3).value or ""),
+                                      page=pages[0] if pages else None))
+    return out
 
 
 def meta_rows(doc: Document) -> List[List]:

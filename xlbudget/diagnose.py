@@ -1,0 +1,150 @@
+"""Pure: the importer's self-diagnosis of a read Document.
+
+Each inspection looks for a shape that a correctly read disclosure never has — an
+amount with no label, a name cut in two, two amounts glued into one cell, a
+"类 款 项" header row among the data, code digits read as amounts, item rows
+swallowed into the header — and records an extraction warning (``EXTRACT.<slug>``)
+with the cells it rests on. A clean document produces none; a mis-read produces
+one instead of a silent wrong answer.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Dict, Iterator, List, Tuple
+
+from .model import CellRef, Document, Finding, Row, Table, extraction_warning
+from .vocabulary import ITEM_MARKER_RE, LEVEL_WORDS, squeeze, starts_item
+
+# a name cut by a mis-read row break leaves a short tail ("算", "经费", "支出")
+FRAGMENT_MAX_CHARS = 4
+# how many rows above a tail its head may sit (a taller cell on the other half of the table)
+FRAGMENT_LOOKBACK = 2
+_GLUED_AMOUNTS_RE = re.compile(r"\d\.\d{2}[-−]?\d")
+_LEADING_ZERO_PIECE_RE = re.compile(r"^0\d$")
+_DEFAULT_COLUMN_RE = re.compile(r"^列\d+$")
+
+Inspection = Callable[[Table, str], Iterator[Tuple[str, str, List[CellRef]]]]
+
+
+def _ref(key: str, t: Table, i: int, j: int) -> CellRef:
+    return CellRef(key, i, j, t.rows[i].page)
+
+
+def _has_value(r: Row) -> bool:
+    return any(c.value is not None for c in r.cells)
+
+
+def _amount_without_label(t: Table, key: str):
+    """A row holding an amount with no text anywhere to its left: its label sits in another row."""
+    for i, r in enumerate(t.rows):
+        if r.code or not _has_value(r):
+            continue
+        first = next(j for j, c in enumerate(r.cells) if c.value is not None)
+        if not any(c.text.strip() for c in r.cells[:first]) and first > 0:
+            yield ("fragment-row",
+                   f"{t.title or key} 第{i + 1}行：金额 {r.cells[first].text} 没有对应的项目名称，"
+                   "可能是一个跨行单元格被拆成了几行",
+                   [_ref(key, t, i, first)])
+
+
+def _cut_name_tail(t: Table, key: str):
+    """A label-only row whose texts are short tails of the item row just above ("1.一般公共预" / "算")."""
+    for i, r in enumerate(t.rows):
+        if r.code or r.is_total or _has_value(r):
+            continue
+        filled = [(j, squeeze(c.text)) for j, c in enumerate(r.cells) if c.text.strip()]
+        if not filled or any(len(s) > FRAGMENT_MAX_CHARS or starts_item(s) or s in LEVEL_WORDS for _, s in filled):
+            continue
+        heads = [_head_above(t, i, j) for j, _ in filled]
+        # every tail continues an item printed above it in its own column (a sub-header row such
+        # as "项目 | 行次 | 统计数" under "一、政府采购情况" has columns with nothing above)
+        if all(h and ITEM_MARKER_RE.match(h) for h in heads):
+            j, s = filled[0]
+            yield ("fragment-row", f"{t.title or key} 第{i + 1}行：“{s}”像是上一行“{heads[0]}”被截断的后半部分",
+                   [_ref(key, t, i, j)])
+
+
+def _head_above(t: Table, i: int, j: int) -> str:
+    """The nearest text above row ``i`` in column ``j`` within the look-back, if it holds no amount."""
+    for k in range(i - 1, max(-1, i - 1 - FRAGMENT_LOOKBACK), -1):
+        if j < len(t.rows[k].cells) and t.rows[k].cells[j].text.strip():
+            c = t.rows[k].cells[j]
+            return "" if c.value is not None else squeeze(c.text)
+    return ""
+
+
+def _glued_cells(t: Table, key: str):
+    """Two amounts printed in one cell: two rows were joined into one."""
+    for i, r in enumerate(t.rows):
+        for j, c in enumerate(r.cells):
+            if c.value is None and _GLUED_AMOUNTS_RE.search(squeeze(c.text)):
+                yield ("glued-cells", f"{t.title or key} 第{i + 1}行：单元格“{c.text}”含两个金额，两行被连在了一起",
+                       [_ref(key, t, i, j)])
+
+
+def _level_row_in_body(t: Table, key: str):
+    """The "类 款 项" header row read as a data row."""
+    for i, r in enumerate(t.rows):
+        filled = [squeeze(c.text) for c in r.cells if c.text.strip()]
+        if len(filled) >= 2 and all(s in LEVEL_WORDS for s in filled):
+            yield ("header-in-body", f"{t.title or key} 第{i + 1}行：表头行“{' '.join(filled)}”被读成了数据行",
+                   [_ref(key, t, i, 0)])
+
+
+def _code_piece_as_amount(t: Table, key: str):
+    """"06" read as the amount 6: a 款/项 piece of a code in a column taken for amounts."""
+    for i, r in enumerate(t.rows):
+        for j, c in enumerate(r.cells):
+            if c.value is not None and _LEADING_ZERO_PIECE_RE.match(squeeze(c.text)):
+                yield ("amount-in-code-column",
+                       f"{t.title or key} 第{i + 1}行：编码片段“{c.text}”被读成了金额",
+                       [_ref(key, t, i, j)])
+                break
+
+
+def _items_in_header(t: Table, key: str):
+    """Item rows (一、… or codes) swallowed into the header band."""
+    for h, hr in enumerate(t.header):
+        first = next((squeeze(c) for c in hr if c.strip()), "")
+        if ITEM_MARKER_RE.match(first) and not first.startswith("其中") or re.fullmatch(r"\d{3}(\d{2}){0,2}", first):
+            yield ("header-swallowed", f"{t.title or key}：表头第{h + 1}行“{first}”是数据行，被并入了表头",
+                   [])
+            return
+
+
+def _unnamed_text_column(t: Table, key: str):
+    """Names printed under a column the header gave no name while the named name column stays empty."""
+    named = [k for k, c in enumerate(t.columns) if re.search(r"名称|项目", c)]
+    for j, name in enumerate(t.columns):
+        if not _DEFAULT_COLUMN_RE.match(name) or not named:
+            continue
+        rows = [r for r in t.rows if j < len(r.cells) and r.cells[j].text.strip() and r.cells[j].value is None]
+        orphaned = [r for r in rows if all(not r.cells[k].text.strip() for k in named if k < len(r.cells))]
+        if orphaned and len(orphaned) * 2 >= len(rows):
+            yield ("unnamed-column", f"{t.title or key}：第{j + 1}列没有列名却印有名称（如“{orphaned[0].cells[j].text}”），"
+                   f"而“{t.columns[named[0]]}”列是空的：表头与数据列没有对齐", [])
+
+
+# inspections of the tables of the standard disclosure (预算 b*, 决算 f*); 绩效 forms are
+# label/value forms where these shapes are normal
+TABLE_INSPECTIONS: List[Inspection] = [
+    _amount_without_label, _cut_name_tail, _glued_cells, _level_row_in_body, _code_piece_as_amount,
+    _items_in_header, _unnamed_text_column,
+]
+
+
+def inspect(doc: Document) -> List[Finding]:
+    """Extraction warnings for every implausible shape in the document's tables."""
+    from .rules import table_keys
+
+    keys: Dict[int, str] = table_keys(doc)
+    out: List[Finding] = []
+    for t in doc.tables:
+        if t.kind[0] not in "bf":
+            continue
+        key = keys[id(t)]
+        for inspection in TABLE_INSPECTIONS:
+            for slug, message, cells in inspection(t, key):
+                out.append(extraction_warning(slug, message, cells, page=cells[0].page if cells else
+                                              (t.pages[0] if t.pages else None)))
+    return out
