@@ -323,7 +323,7 @@ def _guess_department(raw: RawDocument, tables: List[Table]) -> Optional[str]:
     def plausible(name: str) -> bool:
         return len(re.findall(r"[\u4e00-\u9fff]", name)) >= 4 and not re.match(r"^[一二三四五六七八九十\d]+[、.]", name)
 
-    texts = [b.text.strip() for b in raw.blocks[:15] if isinstance(b, TextLine)]
+    texts = [_cover_title(raw)] + [b.text.strip() for b in raw.blocks[:15] if isinstance(b, TextLine)]
     texts += [t.title for t in tables[:6] if t.title]
     for t in texts:
         t = re.sub(r"^([一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)\s*", "", t)
@@ -339,6 +339,19 @@ def _guess_department(raw: RawDocument, tables: List[Table]) -> Optional[str]:
             if re.search(r"(办公室|厅|局|委员会|院|办|会|部)$", t) and len(t) <= 30 and not re.search(r"\d", t):
                 return t
     return None
+
+
+def _cover_title(raw: RawDocument) -> str:
+    """The cover title, its lines joined: covers wrap a long department name before the year
+    ("中共上海市普陀区委" / "社会工作部 2024 年度" / "部门决算")."""
+    lines = []
+    for b in raw.blocks:
+        if not isinstance(b, TextLine) or b.page != 1:
+            break
+        lines.append(b.text.strip())
+        if YEAR_RE.search(b.text):
+            break
+    return "".join(lines) if lines and YEAR_RE.search(lines[-1]) else ""
 
 
 def _guess_year(raw: RawDocument, tables: List[Table]) -> Optional[int]:

@@ -800,8 +800,10 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
         # 完成年初预算的 R% = 决算 / 年初预算
         if c.budget and c.amount is not None and c.execution_rate is not None:
             lo, hi = _share_bounds(c.amount, c.budget)
-            slack = half_ulp(c.execution_rate, 0) - Decimal("0.005")
-            if not (lo - slack <= c.execution_rate <= hi + slack):
+            # a printed rate is rounded (± half a unit) or truncated (up to a whole unit below)
+            below = 2 * half_ulp(c.execution_rate, 0) - Decimal("0.005")
+            above = half_ulp(c.execution_rate, 0) - Decimal("0.005")
+            if not (lo - below <= c.execution_rate <= hi + above):
                 exp = (c.amount / c.budget * 100).quantize(Decimal("0.01"))
                 findings.append(Finding("NARR-EXEC", "warning",
                                         f"叙述（第{c.page}页）{_subject_label(c.subject)}年初预算{fmt(c.budget)}万元、决算{fmt(c.amount)}万元，"
