@@ -24,6 +24,7 @@ from . import classify
 from .codes import CLASSES
 from .model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding, Row, Table
 from .numbers import fmt, half_ulp, looks_numeric
+from .vocabulary import GRAND_TOTAL_RE
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -633,7 +634,7 @@ def _total_row(t: Table) -> Optional[int]:
         if r.code:
             continue
         first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
-        if re.match(r"^(合计|总计|部门合计)$", first) or (r.is_total and re.match(r"^(合计|总计|部门合计)$", _norm(r.name))):
+        if GRAND_TOTAL_RE.match(first) or (r.is_total and GRAND_TOTAL_RE.match(_norm(r.name))):
             return i
     data = [i for i, r in enumerate(t.rows) if any(c.value is not None for c in r.cells)]
     if len(data) == 1:
@@ -860,7 +861,7 @@ def _lookup_in(t: Table, subject: str, final: bool) -> Optional[Tuple[Decimal, i
             ti = None
             for i, r in enumerate(t.rows):
                 first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
-                if re.match(r"^(部门合计|合计|总计)$", first):
+                if GRAND_TOTAL_RE.match(first):
                     ti = i
                     break
             if ti is None:

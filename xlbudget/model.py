@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import List, Optional
 
+from .vocabulary import DASHES
+
 
 class _Dash:
     """A cell printed as ``——``: it cannot hold a value (not zero, not blank)."""
@@ -46,7 +48,7 @@ class Cell:
 
     @property
     def is_dash(self) -> bool:
-        return self.text.strip() in ("——", "—", "--", "-—", "—-")
+        return self.text.strip() in DASHES
 
 
 @dataclass

@@ -5,8 +5,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Optional
 
+from .vocabulary import DASHES
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
-DASHES = {"——", "—", "--", "－－", "—-", "-—", "─", "──"}
 _AMOUNT_RE = re.compile(r"^[-−－]?\(?[-−－]?\d{1,3}(,\d{3})+(\.\d+)?\)?$|^[-−－]?\(?\d+(\.\d+)?\)?$|^[-−－]?\.\d+$")
 
 

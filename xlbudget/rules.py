@@ -15,6 +15,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from .codes import CLASSES, parent_of
 from .model import CellRef, Document, Finding, Table
 from .numbers import consistent, fmt, half_ulp
+from .vocabulary import GRAND_TOTAL_RE
 from .perf import execution_rate_ok, grade_of, norm_project, read_self_evaluation, read_target_form
 
 CLASS_NAMES = set(CLASSES.values())
@@ -92,7 +93,7 @@ def _amount_cols(t: Table) -> List[int]:
 def _total_row(t: Table) -> Optional[int]:
     for i, r in enumerate(t.rows):
         first = next((_norm(c.text) for c in r.cells[:2] if c.text.strip()), "")
-        if not r.code and re.match(r"^(合计|总计|部门合计)$", first):
+        if not r.code and GRAND_TOTAL_RE.match(first):
             return i
     return None
 

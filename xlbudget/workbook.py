@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import __version__, classify, rules
+from .vocabulary import is_total_label
 from .model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, Row, Table, XlbudgetError,
                     extraction_warning)
 
@@ -431,7 +432,7 @@ def read_workbook(path: str) -> Document:
             row = Row(cells=cells, page=page, code=str(code) if code else None,
                       level={"类": 1, "款": 2, "项": 3}.get(lvl))
             first = "".join((cells[0].text if cells else "").split())
-            row.is_total = bool(re.match(r"^(合计|总计|小计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)", first))
+            row.is_total = is_total_label(first)
             names_col = next((k for k, c in enumerate(names[:ncols]) if "名称" in c), None)
             if names_col is not None and names_col < len(cells):
                 row.name = cells[names_col].text or None
