@@ -272,29 +272,34 @@ def _code_columns(t: Table, doubts: Optional[list] = None) -> List[int]:
                 run.append(j)
         if len(run) >= 2 and _pieces_fit(t, run):
             return run
-        # no head over them: columns right of the code column holding nothing but 2-digit pieces
-        run = [cols[0]]
-        for j in range(cols[0] + 1, min(cols[0] + len(SPLIT_HEADS), t.n_cols)):
-            if t.columns[j] != f"列{j + 1}" and not CODE_HEAD_RE.search(t.columns[j]):
-                break
-            run.append(j)
-            if not _pieces_fit(t, run):
-                run.pop()
-                break
-        if len(run) >= 2:
-            if doubts is not None:
-                doubts.append(("amount-in-code-column",
-                               f"{t.title or t.kind}: columns {', '.join(str(j + 1) for j in run[1:])} have no head "
-                               "and hold only 2-digit numbers; read as 款/项 code pieces, not amounts",
-                               t.rows[0].page if t.rows else None))
-            return run
-        return cols[:1]
+        return _headless_pieces(t, cols[:1], doubts)
     # no header saying so: the first column if most of its non-blank cells are codes
     if t.rows and t.n_cols >= 2:
         first = [r.cells[0].text for r in t.rows if r.cells and r.cells[0].text.strip()]
         if first and sum(_is_code_cell(x) for x in first) >= max(2, len(first) * 0.6):
-            return [0]
+            return _headless_pieces(t, [0], doubts)
     return []
+
+
+def _headless_pieces(t: Table, cols: List[int], doubts: Optional[list]) -> List[int]:
+    """The code column and, right of it, columns with no head of their own holding nothing but
+    2-digit pieces: 款 | 项 printed under no head (a guess, so said as a doubt)."""
+    run = list(cols)
+    head = t.columns[cols[0]]
+    for j in range(cols[0] + 1, min(cols[0] + len(SPLIT_HEADS), t.n_cols)):
+        name = t.columns[j]
+        if not (name == f"列{j + 1}" or CODE_HEAD_RE.search(name) or head.startswith(name + "/")):
+            break
+        run.append(j)
+        if not _pieces_fit(t, run):
+            run.pop()
+            break
+    if len(run) >= 2 and doubts is not None:
+        doubts.append(("amount-in-code-column",
+                       f"{t.title or t.kind}: column(s) {', '.join(str(j + 1) for j in run[1:])} have no code head "
+                       "and hold only 2-digit numbers; read as 款/项 code pieces, not amounts",
+                       t.rows[0].page if t.rows else None))
+    return run
 
 
 def _annotate_rows(t: Table, doubts: Optional[list] = None) -> None:
