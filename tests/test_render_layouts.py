@@ -157,3 +157,22 @@ def test_only_image_pages_are_reported_as_scanned(rendered):
     scanned = [w for w in doc.warnings if "scanned" in w]
     assert scanned == ["pages without a text layer (scanned images are not read): 3"]
     assert truth["scanned"] == [3] and truth["ruled_empty"] == [2] and truth["blank"] == [4]
+
+
+def test_a_single_class_segment_item_head_marks_the_code_columns():
+    # "类 款 项" printed in one cell spanning the three code columns, no 编码 word anywhere
+    f = Fragment(page=1, top=200, bottom=500, x0=50, x1=500, page_height=842, col_x=X6, rows=[
+        ["科目", None, None, "名称", "本年支出合计", "基本支出"],
+        ["类 款 项", None, None, "", "", ""],
+        ["208", "", "", "社会保障和就业支出", "29.25", "29.25"],
+        ["", "05", "", "行政事业单位养老支出", "29.25", "29.25"],
+        ["", "", "05", "机关事业单位基本养老保险缴费支出", "19.50", "19.50"],
+        ["", "", "06", "机关事业单位职业年金缴费支出", "9.75", "9.75"]])
+    doc = build_document(RawDocument(source="t.pdf", n_pages=1, blocks=[
+        TextLine(1, 150, "支出决算表"), TextLine(1, 170, "单位：万元"), f]))
+    t = doc.tables[0]
+    assert len(t.header) == 2 and t.header[1][0] == "类 款 项"
+    assert [r.code for r in t.rows] == ["208", "20805", "2080505", "2080506"]
+    assert [r.level for r in t.rows] == [1, 2, 3, 3]
+    assert t.rows[1].cells[1].value is None and t.rows[1].cells[4].value == D("29.25")
+    assert doc.diagnostics == []

@@ -22,7 +22,7 @@ LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三
 EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空|此表为空|本表无内容")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
-CODE_HEAD_RE = re.compile(r"编码|代码|科目编号")
+CODE_HEAD_RE = re.compile(r"编码|代码|科目编号|类款项")
 
 
 def _is_code_cell(s: str) -> bool:
@@ -288,7 +288,7 @@ def _headless_pieces(t: Table, cols: List[int], doubts: Optional[list]) -> List[
     head = t.columns[cols[0]]
     for j in range(cols[0] + 1, min(cols[0] + len(SPLIT_HEADS), t.n_cols)):
         name = t.columns[j]
-        if not (name == f"列{j + 1}" or CODE_HEAD_RE.search(name) or head.startswith(name + "/")):
+        if not (name == f"列{j + 1}" or CODE_HEAD_RE.search(name) or name == head or head.startswith(name + "/")):
             break
         run.append(j)
         if not _pieces_fit(t, run):
