@@ -6,6 +6,7 @@ import pytest
 
 pytest.importorskip("reportlab")
 
+from conftest import REAL, imported, need  # noqa: E402
 from fixtures import render_layouts as rl  # noqa: E402
 from xlbudget.importer import import_pdf  # noqa: E402
 from xlbudget.parse import build_document  # noqa: E402
@@ -176,3 +177,23 @@ def test_a_single_class_segment_item_head_marks_the_code_columns():
     assert [r.level for r in t.rows] == [1, 2, 3, 3]
     assert t.rows[1].cells[1].value is None and t.rows[1].cells[4].value == D("29.25")
     assert doc.diagnostics == []
+
+
+# ------------------------------------------------------------------ the same on the real corpus
+
+@pytest.mark.slow
+def test_real_subtotal_at_a_page_break_keeps_its_own_row():
+    # 2017 省法院 收入预算总表: page 12 ends with "其他资金 | 小计", page 13 opens with "| 事业收入"
+    (pdf,) = sorted(need(REAL).glob("*/省法院2017年度部门预算公开.pdf")) or [need(REAL / "missing.pdf")]
+    t = imported(pdf).table("b02")
+    texts = [(r.page, r.cells[0].text, r.cells[1].text) for r in t.rows]
+    i = texts.index((12, "其他资金", "小计"))
+    assert texts[i + 1] == (13, "", "事业收入")
+    assert not any("小计事业收入" in c for _, a, b in texts for c in (a, b))
+
+
+@pytest.mark.slow
+def test_real_page_with_a_frame_and_no_text_is_not_called_scanned():
+    # 2017 人大办公厅: page 31 draws one rectangle and no text, no image
+    (pdf,) = sorted(need(REAL).glob("*/江苏省人大办公厅2017年度预算公开.pdf")) or [need(REAL / "missing.pdf")]
+    assert not any("scanned" in w for w in imported(pdf).warnings)
