@@ -199,8 +199,9 @@ def rebuild_split_codes(pieces: Sequence[Sequence[Optional[str]]]) -> Tuple[List
     cls: Optional[str] = None
     seg: Optional[str] = None
     for i, texts in enumerate(pieces):
-        ps = [code_text(x) or "" for x in list(texts)[:3]] + [""] * (3 - len(list(texts)[:3]))
-        raw = [("".join((x or "").split())) for x in list(texts)[:3]]
+        raw = ["".join((t or "").split()) for t in list(texts)[:3]]
+        raw += [""] * (3 - len(raw))
+        ps = [code_text(t) or "" for t in raw]
         c, k, x = ps
         if any(r and not p and re.search(r"\d", r) for r, p in zip(raw, ps)):
             bad.append(i)  # digits that are no code piece (an amount?) in a code column
@@ -228,7 +229,7 @@ def rebuild_split_codes(pieces: Sequence[Sequence[Optional[str]]]) -> Tuple[List
             else:
                 ok = False
         if ok and x:
-            ok = len(x) == 2 and seg is not None and (not k or seg == cls + k)
+            ok = len(x) == 2 and seg is not None
         if not ok:
             bad.append(i)
             out.append(None)
