@@ -197,3 +197,20 @@ def test_real_page_with_a_frame_and_no_text_is_not_called_scanned():
     # 2017 人大办公厅: page 31 draws one rectangle and no text, no image
     (pdf,) = sorted(need(REAL).glob("*/江苏省人大办公厅2017年度预算公开.pdf")) or [need(REAL / "missing.pdf")]
     assert not any("scanned" in w for w in imported(pdf).warnings)
+
+
+def test_rebuild_split_codes_examples():
+    from xlbudget.codes import rebuild_split_codes
+
+    codes, bad = rebuild_split_codes([
+        ["201", "", ""], ["", "06", ""], ["", "", "01"],   # only the new part
+        ["208", "05", ""], ["208", "05", "05"],            # every part
+        ["2101101", "", ""],                               # a full code in a cell spanning the three
+        ["", "", "02"],                                    # a sibling 项 of that full code
+        ["合计", "", ""],                                   # a label, no code
+        ["", "", "7.80"],                                  # an amount in the 项 column
+        ["", "", ""]])
+    assert codes == ["201", "20106", "2010601", "20805", "2080505", "2101101", "2101102", None, None, None]
+    assert bad == [8]
+    codes, bad = rebuild_split_codes([["", "06", ""], ["", "", "01"]])  # no 类 above: no path
+    assert codes == [None, None] and bad == [0, 1]
