@@ -66,7 +66,7 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
 
 
 def _pdf(pages):
-    """A minimal PDF; ``pages`` is a list of content streams (b"" for an image-only/scanned page)."""
+    """A minimal PDF; ``pages`` is a list of content streams (b"" for a blank page, SCAN for a scanned one)."""
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     kids = []
@@ -86,9 +86,13 @@ def _pdf(pages):
     return body
 
 
+# a page holding only an image (a 2x2 grey inline image scaled up): what a scan looks like
+SCAN = b"q 200 0 0 100 72 600 cm BI /W 2 /H 2 /BPC 8 /CS /G ID \x80\x40\x20\x10 EI Q"
+
+
 def test_partly_scanned_pdf_imports_with_a_warning(tmp_path):
     pdf = tmp_path / "mixed.pdf"
-    pdf.write_bytes(_pdf([b"BT /F1 12 Tf 72 712 Td (Budget 2024) Tj ET", b""]))
+    pdf.write_bytes(_pdf([b"BT /F1 12 Tf 72 712 Td (Budget 2024) Tj ET", SCAN]))
     out = tmp_path / "mixed.xlsx"
     r = run("import", str(pdf), "-o", str(out))
     assert r.returncode == 0, r.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from .numbers import consistent
 
@@ -183,3 +183,60 @@ def rebuild_codes(
             continue
         out.append(piece)
     return out
+
+
+def rebuild_split_codes(pieces: Sequence[Sequence[Optional[str]]]) -> Tuple[List[Optional[str]], List[int]]:
+    """Full codes from 类 | 款 | 项 printed in columns of their own.
+
+    ``pieces[i]`` holds the texts of row i's code columns (类, 款, 项). A row may print all
+    its parts (201 | 06 | 01) or only its new part (| 06 |, | | 01); a full code printed
+    in the first of them (a cell spanning the three) is taken as is. Returns the codes and
+    the indexes of rows whose digits do not form a code path (a 款 with no 类 above, a
+    piece of the wrong length), which get no code.
+    """
+    out: List[Optional[str]] = []
+    bad: List[int] = []
+    cls: Optional[str] = None
+    seg: Optional[str] = None
+    for i, texts in enumerate(pieces):
+        raw = ["".join((t or "").split()) for t in list(texts)[:3]]
+        raw += [""] * (3 - len(raw))
+        ps = [code_text(t) or "" for t in raw]
+        c, k, x = ps
+        if any(r and not p and re.search(r"\d", r) for r, p in zip(raw, ps)):
+            bad.append(i)  # digits that are no code piece (an amount?) in a code column
+            out.append(None)
+            continue
+        if any(r and not p for r, p in zip(raw, ps)):
+            out.append(None)  # 合计, …: a label spanning the code columns
+            continue
+        if c and len(c) in (5, 7) and not k and not x:
+            cls, seg = c[:3], c[:5]
+            out.append(c)
+            continue
+        if not (c or k or x):
+            out.append(None)
+            continue
+        ok = True
+        if c:
+            if len(c) == 3:
+                cls, seg = c, None
+            else:
+                ok = False
+        if ok and k:
+            if len(k) == 2 and cls:
+                seg = cls + k
+            else:
+                ok = False
+        if ok and x:
+            ok = len(x) == 2 and seg is not None
+        if not ok:
+            bad.append(i)
+            out.append(None)
+        elif x:
+            out.append(seg + x)  # type: ignore[operator]
+        elif k:
+            out.append(seg)
+        else:
+            out.append(cls)
+    return out, bad

@@ -22,7 +22,7 @@ LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三
 EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空|此表为空|本表无内容")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
-CODE_HEAD_RE = re.compile(r"编码|代码|科目编号")
+CODE_HEAD_RE = re.compile(r"编码|代码|科目编号|类款项")
 
 
 def _is_code_cell(s: str) -> bool:
@@ -147,7 +147,7 @@ def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optiona
     return title, label, unit, dept
 
 
-def _table_from_logical(lt: LogicalTable) -> Table:
+def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Table:
     title, label, unit, dept = _find_title(lt)
     rows = [list(r) for r in lt.rows]
     masks = [list(m) for m in lt.merged_mask]
@@ -191,6 +191,8 @@ def _table_from_logical(lt: LogicalTable) -> Table:
         break
     n = len(rows[0]) if rows else 0
     h = _header_rows(rows)
+    while h < len(rows) and _is_code_subheader(rows[h]):
+        h += 1  # 类 | 款 | 项 under the code head is header, never body
     header, body = rows[:h], rows[h:]
     body, body_pages = _merge_value_subrows(body, pages[h:])
     pages = pages[:h] + body_pages
@@ -218,30 +220,90 @@ def _table_from_logical(lt: LogicalTable) -> Table:
         pages=lt.pages,
         empty=empty and not any(c.value for r in body_rows for c in r.cells),
     )
-    _annotate_rows(t)
+    _annotate_rows(t, doubts)
     t.note = dept  # department as printed above this table (used for the document)
     return t
 
 
-def _code_columns(t: Table) -> List[int]:
+SPLIT_HEADS = ("类", "款", "项")
+# a 款 / 项 piece printed in a column of its own: two digits, zero-padded ("06", "01", "99")
+PIECE_RE = re.compile(r"^\d{2}$")
+
+
+def _is_code_subheader(r: List[str]) -> bool:
+    """A row naming the split code columns: 类 | 款 | 项, or "类 款 项" printed in one cell."""
+    filled = ["".join(c.split()) for c in r if c.strip()]
+    return bool(filled) and all(re.fullmatch(r"[类款项]{1,3}", c) for c in filled) and len("".join(filled)) >= 2
+
+
+def _pieces_fit(t: Table, run: List[int]) -> bool:
+    """The body under ``run`` reads as 类 | 款 | 项: 3-digit (or full) codes in the first column,
+    2-digit pieces in the others, and at least one of each."""
+    pieces = heads = 0
+    for r in t.rows:
+        for k, j in enumerate(run):
+            s = "".join(r.cells[j].text.split()) if j < len(r.cells) else ""
+            if not s or not re.search(r"\d", s):
+                continue
+            if k == 0:
+                if not re.fullmatch(r"\d{3}|\d{5}|\d{7}", s):
+                    return False
+                heads += 1
+            else:
+                if not PIECE_RE.match(s):
+                    return False
+                pieces += 1
+    return heads > 0 and pieces > 0
+
+
+def _code_columns(t: Table, doubts: Optional[list] = None) -> List[int]:
     """Columns holding (possibly split) codes."""
+    # 类 | 款 | 项 heads in cells of their own, in any header row (a 栏次 row may follow them)
+    for hr in t.header:
+        split = [j for j, c in enumerate(hr) if "".join(c.split()) in SPLIT_HEADS]
+        if len(split) >= 2:
+            return split
     cols = [j for j, c in enumerate(t.columns) if CODE_HEAD_RE.search(c)]
-    hdr_last = t.header[-1] if t.header else []
-    split = [j for j, c in enumerate(hdr_last) if "".join(c.split()) in ("类", "款", "项")]
-    if len(split) >= 2:
-        return split
     if cols:
-        return cols[:1]
+        # one head ("功能分类科目编码", "类 款 项" in one cell) spanning the split code columns
+        run = [cols[0]]
+        for j in cols[1:]:
+            if j == run[-1] + 1 and t.columns[j] == t.columns[cols[0]] and len(run) < len(SPLIT_HEADS):
+                run.append(j)
+        if len(run) >= 2 and _pieces_fit(t, run):
+            return run
+        return _headless_pieces(t, cols[:1], doubts)
     # no header saying so: the first column if most of its non-blank cells are codes
     if t.rows and t.n_cols >= 2:
         first = [r.cells[0].text for r in t.rows if r.cells and r.cells[0].text.strip()]
         if first and sum(_is_code_cell(x) for x in first) >= max(2, len(first) * 0.6):
-            return [0]
+            return _headless_pieces(t, [0], doubts)
     return []
 
 
-def _annotate_rows(t: Table) -> None:
-    ccols = _code_columns(t)
+def _headless_pieces(t: Table, cols: List[int], doubts: Optional[list]) -> List[int]:
+    """The code column and, right of it, columns with no head of their own holding nothing but
+    2-digit pieces: 款 | 项 printed under no head (a guess, so said as a doubt)."""
+    run = list(cols)
+    head = t.columns[cols[0]]
+    for j in range(cols[0] + 1, min(cols[0] + len(SPLIT_HEADS), t.n_cols)):
+        name = t.columns[j]
+        if not (name == f"列{j + 1}" or CODE_HEAD_RE.search(name) or name == head or head.startswith(name + "/")):
+            break
+        run.append(j)
+        if not _pieces_fit(t, run):
+            run.pop()
+            break
+    if len(run) >= 2 and doubts is not None:
+        doubts.append(("amount-in-code-column",
+                       f"{t.title or t.kind}: column(s) {', '.join(str(j + 1) for j in run[1:])} have no code head "
+                       "and hold only 2-digit numbers; read as 款/项 code pieces, not amounts",
+                       t.rows[0].page if t.rows else None))
+    return run
+
+
+def _annotate_rows(t: Table, doubts: Optional[list] = None) -> None:
+    ccols = _code_columns(t, doubts)
     name_col = None
     for j, c in enumerate(t.columns):
         if "名称" in c and j not in ccols:
@@ -275,6 +337,10 @@ def _annotate_rows(t: Table) -> None:
             if vals and all(re.fullmatch(r"\d{1,2}", "".join(v.split())) for v in vals) and len(vals) >= 3 and (
                     sorted(int(v) for v in vals) == list(range(min(int(v) for v in vals), min(int(v) for v in vals) + len(vals)))):
                 non_amount.add(j)  # a running line number column
+    # amounts printed under a code head are dropped below; said once the table proves to hold codes
+    code_like = set(ccols) | {j for j, c in enumerate(t.columns) if CODE_HEAD_RE.search(c)}
+    lost = [(r, j) for r in t.rows for j in sorted(code_like)
+            if j < len(r.cells) and r.cells[j].value is not None and _amount_text(r.cells[j].text)]
     for r in t.rows:
         for j in non_amount:
             if j < len(r.cells):
@@ -283,23 +349,13 @@ def _annotate_rows(t: Table) -> None:
         return
     if len(ccols) >= 2:
         # 类 | 款 | 项 printed in columns of their own: the column says the level
-        full: List[Optional[str]] = []
-        cls = seg = None
-        for r in t.rows:
-            ps = [(codes.code_text(r.cells[j].text) or "") for j in ccols[:3]] + [""] * (3 - len(ccols[:3]))
-            c, k, x = ps
-            if c and len(c) == 3:
-                cls, seg = c, None
-            if k and len(k) == 2 and cls:
-                seg = k
-            if x and len(x) == 2 and cls and seg:
-                full.append(cls + seg + x)
-            elif k and cls:
-                full.append(cls + k)
-            elif c:
-                full.append(c)
-            else:
-                full.append(None)
+        full, bad = codes.rebuild_split_codes([[r.cells[j].text for j in ccols[:3]] for r in t.rows])
+        if bad and doubts is not None:
+            r0 = t.rows[bad[0]]
+            doubts.append(("amount-in-code-column",
+                           f"{t.title or t.kind}: {len(bad)} row(s) whose 类/款/项 digits form no code path "
+                           f"(first: {' | '.join(r0.cells[j].text for j in ccols[:3])!r}); left without a code",
+                           r0.page))
     else:
         pieces = [r.cells[ccols[0]].text for r in t.rows]
         names = [r.name for r in t.rows]
@@ -311,6 +367,11 @@ def _annotate_rows(t: Table) -> None:
         if c and not r.is_total:
             r.code = c
             r.level = codes.level_of(c)
+    if lost and doubts is not None and any(r.code for r in t.rows):
+        doubts.append(("amount-in-code-column",
+                       f"{t.title or t.kind}: {len(lost)} amount(s) printed under a code head "
+                       f"(first: {lost[0][0].cells[lost[0][1]].text!r} in column {lost[0][1] + 1}); not read as amounts",
+                       lost[0][0].page))
 
 
 def _guess_department(raw: RawDocument, tables: List[Table]) -> Optional[str]:
@@ -370,7 +431,8 @@ def _guess_year(raw: RawDocument, tables: List[Table]) -> Optional[int]:
 
 def build_document(raw: RawDocument) -> Document:
     logical = group_tables(raw)
-    tables = [t for t in (_table_from_logical(lt) for lt in logical if lt.rows) if t.rows or t.header]
+    doubts: list = []  # (slug, message, page) of what the parse was unsure about
+    tables = [t for t in (_table_from_logical(lt, doubts) for lt in logical if lt.rows) if t.rows or t.header]
     # tables with no title and kind "other" directly after a table of the same width: a
     # continuation the geometry did not catch is left as is (kept as "other", not dropped)
     units = Counter(t.unit for t in tables if t.unit)
@@ -385,6 +447,8 @@ def build_document(raw: RawDocument) -> Document:
         tables=tables,
         n_pages=raw.n_pages,
     )
+    for slug, message, page in doubts:
+        doc.doubt(slug, message, page=page)
     for t in tables:
         if t.unit is None and t.kind[0] in "bf":
             t.unit = unit

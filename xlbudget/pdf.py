@@ -139,7 +139,7 @@ def read_pdf(path: str) -> RawDocument:
         raise XlbudgetError(f"{path}: not a PDF file (no %PDF header)")
     blocks = []
     heights = []
-    empty_pages: List[int] = []
+    empty_pages: List[int] = []  # scanned: images, no text layer
     n_chars = 0
     try:
         pdf = pdfplumber.open(path)
@@ -152,7 +152,9 @@ def read_pdf(path: str) -> RawDocument:
             try:
                 p = page.dedupe_chars()
                 n_chars += len(p.chars)
-                if not p.chars:
+                # no text: a scan when the page holds an image; rules alone are an empty table
+                # printed, nothing at all a blank page (neither is worth a warning)
+                if not p.chars and page.images:
                     empty_pages.append(page_no)
                 heights.append(float(page.height))
                 tables = p.find_tables(TABLE_SETTINGS)

@@ -175,9 +175,25 @@ _NEW_ROW_RE = re.compile(
 )
 
 
+# a row closing a block: 合计 / 总计 / 小计 / 本年收入合计 … is printed whole, never cut
+_TOTAL_ROW_RE = re.compile(r"^(合计|总计|小计|部门合计|本年(收入|支出)(合计|小计)|(收入|支出)(合计|总计))$")
+
+
+def _is_complete_row(row: List[str]) -> bool:
+    """A total row, or a row whose labels each already carry their amount on both sides
+    ("本年收入合计 | 232.50 | 本年支出合计 | 244.00"): nothing of it runs onto the next page."""
+    filled = ["".join(c.split()) for c in row if c.strip()]
+    if any(_TOTAL_ROW_RE.match(c) for c in filled):
+        return True
+    labels = [k for k, c in enumerate(filled) if not looks_numeric(c)]
+    return len(labels) >= 2 and all(k + 1 < len(filled) and looks_numeric(filled[k + 1]) for k in labels)
+
+
 def _is_split_row(prev: List[str], nxt: List[str]) -> bool:
     """Is ``nxt`` (first row on a new page) the rest of ``prev`` cut by the page break?"""
     if not any(c.strip() for c in nxt):
+        return False
+    if _is_complete_row(prev):
         return False
     for a, b in zip(prev, nxt):
         if not b.strip():
