@@ -23,6 +23,8 @@ EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本�
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号")
+# a title line this short without a title word is the wrapped tail of the line above ("表")
+TITLE_TAIL_MAX = 3
 
 
 def _is_code_cell(s: str) -> bool:
@@ -130,6 +132,12 @@ def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optiona
         t = window[k].text.strip()
         if UNIT_RE.search(t) and not classify.TITLE_HINT_RE.search(t):
             continue
+        if (k > 0 and len(t) <= TITLE_TAIL_MAX and not classify.TITLE_HINT_RE.search(t)
+                and window[k - 1].page == window[k].page and not UNIT_RE.search(window[k - 1].text)
+                and classify.TITLE_HINT_RE.search(window[k - 1].text.strip() + t)):
+            # the last characters of a title wrapped onto a line of their own ("…支出预算" / "表")
+            title = window[k - 1].text.strip() + t
+            break
         if (classify.TITLE_HINT_RE.search(t) and len(t) < 80 and not t.startswith(("注", "说明", "备注"))
                 and not re.search(r"[，。；,;]", t)):  # a sentence of the narrative is not a title
             title = re.sub(r"\s*(单\s*位\s*[:：].*)$", "", t)
