@@ -10,7 +10,7 @@ from collections import Counter
 from typing import List, Optional, Tuple
 
 from . import classify, codes
-from .model import Cell, Document, Row, Table
+from .model import Cell, CellRef, Document, Row, Table
 from .narrative import extract_claims
 from .numbers import looks_numeric, parse_amount
 from .raw import RawDocument, TextLine
@@ -321,6 +321,53 @@ def _annotate_rows(t: Table) -> None:
             r.level = codes.level_of(c)
 
 
+# an item name starts with a marker: 一、 / 1. / （一） / 其中 / a code
+ITEM_MARK_RE = re.compile(r"^([一二三四五六七八九十]+、|\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)]|其中|\d{3,})")
+# a row holding only this many characters, in one cell, is the wrapped end of a name
+FRAGMENT_MAX_CHARS = 4
+# how many rows above a fragment the start of its name may be (the amount row can sit between)
+FRAGMENT_REACH = 2
+
+
+def fragment_rows(rows: List[List[str]]) -> List[Tuple[int, int]]:
+    """(row, column) of body rows that look like the wrapped end of the name above them: the
+    row's only text is a few characters with no item marker and no amount, and a row just
+    above starts a marked item name in that column ("1.一般公共预" / … / "算"). A reading that
+    keeps each drawn cell whole never produces one; when one is left, the row grid was guessed."""
+    out = []
+    for i, r in enumerate(rows):
+        filled = [j for j, c in enumerate(r) if c.strip()]
+        texts = {j: "".join(r[j].split()) for j in filled}
+        if not filled or any(len(t) > FRAGMENT_MAX_CHARS or looks_numeric(t) or ITEM_MARK_RE.match(t)
+                             or TOTAL_RE.match(t) or _is_code_cell(t) for t in texts.values()):
+            continue
+        if not all(re.search(r"[\u4e00-\u9fff]", t) for t in texts.values()):
+            continue  # "…" rows of a template: no piece of a name
+
+        def starts_above(j: int) -> bool:
+            for k in range(i - 1, max(-1, i - 1 - FRAGMENT_REACH), -1):
+                above = "".join(rows[k][j].split()) if j < len(rows[k]) else ""
+                if above:
+                    return bool(ITEM_MARK_RE.match(above)) and not _amount_text(above) and len(above) > len(texts[j])
+            return False
+
+        # every piece continues a marked name just above it in its own column
+        if all(starts_above(j) for j in filled):
+            out.extend((i, j) for j in filled)
+    return out
+
+
+def _doubt_fragments(doc: Document) -> None:
+    for t in doc.tables:
+        hits = fragment_rows([r.texts() for r in t.rows])
+        if not hits:
+            continue
+        refs = [CellRef(t.kind, i, j, t.rows[i].page) for i, j in hits]
+        names = ", ".join(repr(t.rows[i].cells[j].text) for i, j in hits[:4])
+        doc.doubt("fragment-row", f"{t.kind} {t.title or ''}: {len(hits)} row(s) holding only the end of a "
+                  f"wrapped name ({names}): the table's rows may be cut apart", cells=refs, page=refs[0].page)
+
+
 def _guess_department(raw: RawDocument, tables: List[Table]) -> Optional[str]:
     for t in tables:
         if t.note:
@@ -393,6 +440,7 @@ def build_document(raw: RawDocument) -> Document:
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
     doc.warnings.extend(raw.warnings)
+    _doubt_fragments(doc)
     if unit is None:
         doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")
     if not tables:
