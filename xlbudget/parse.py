@@ -31,13 +31,57 @@ def _is_code_cell(s: str) -> bool:
     return codes.code_text(s) is not None and len(codes.code_text(s)) in (2, 3, 5, 7)
 
 
-def _header_rows(rows: List[List[str]]) -> int:
+_LINE_NO_RE = re.compile(r"\d{1,3}|栏次|行次|[A-Z]")
+
+
+def _line_number_row(r: List[str]) -> bool:
+    """A 栏次 row (1 | 2 | 3 …) belongs to the header band."""
+    filled = ["".join(c.split()) for c in r if c.strip()]
+    return bool(filled) and all(_LINE_NO_RE.fullmatch(c) for c in filled)
+
+
+def _under_leaf(rows: List[List[str]], masks: List[List[bool]], i: int) -> bool:
+    """Does row ``i`` print text under a column name that closes its column?
+
+    A header row names what is below it: a group cell spanning several columns (merged, or
+    with its row's next cells left blank) is refined by the row under it, a single column's
+    name is not. Text below a single column's name is therefore the first body row, whether
+    or not it carries an amount (a template without amounts, a unit list 序号 | 单位名称)."""
+    r = rows[i]
+    leaf = False
+    for j, c in enumerate(r):
+        if not c.strip():
+            continue
+        for k in range(i - 1, -1, -1):
+            above = rows[k][j] if j < len(rows[k]) else ""
+            if not above.strip():
+                if k < len(masks) and j < len(masks[k]) and masks[k][j]:
+                    return False  # covered by a merged cell: the row refines a group
+                continue
+            nxt = j + 1
+            # a group: merged over the next column, or the next cell left blank with the
+            # row below it naming both columns (a merge the drawing does not show)
+            spans = nxt < len(rows[k]) and not rows[k][nxt].strip() and (
+                (k < len(masks) and nxt < len(masks[k]) and masks[k][nxt])
+                or (nxt < len(rows[k + 1]) and not _line_number_row(rows[k + 1])
+                    and rows[k + 1][j].strip() != "" and rows[k + 1][nxt].strip() != ""))
+            if spans:
+                return False  # names under a group: the band goes on ("合计 | 基本支出 | 项目支出")
+            leaf = leaf or not _line_number_row(rows[k])
+            break
+    return leaf
+
+
+def _header_rows(rows: List[List[str]], masks: Optional[List[List[bool]]] = None) -> int:
     """Number of leading header rows: until the first row that carries data.
 
     A 合计 / 一、 row with no amount counts as data only when nothing else is printed in
     it ("合计 | 基本支出 | 项目支出" is a header of the wide layout, "合计 | | " an empty total).
+    A row printing text under a single column's name is a body row too (see ``_under_leaf``).
     """
     for i, r in enumerate(rows):
+        if masks is not None and i >= 1 and not _line_number_row(r) and _under_leaf(rows, masks, i):
+            return i
         first = next((c for c in r if c.strip()), "")
         if any(looks_numeric(c) and ("." in c or "," in c) for c in r):
             return i
@@ -93,7 +137,38 @@ def _merge_value_subrows(rows: List[List[str]], pages: List[int]):
     return out, out_pages
 
 
-def _columns(header: List[List[str]], masks: List[List[bool]], n: int) -> List[str]:
+def _close_groups(header: List[List[str]], masks: List[List[bool]]) -> List[List[bool]]:
+    """Masks with each group's merge carried over the blank header cells after it that the
+    drawing left out of the merge: a blank cell right of a group (a merged cell, or a name whose
+    next cell is blank), heading a column named lower in the band, belongs to that group
+    ("支出" over 项目 | 合计 | 当年预算安排 drawn without 上年结转安排; "功能分类科目" over
+    科目编码 | 科目名称 drawn as two cells)."""
+    out = [list(m) for m in masks]
+    for k, (hr, hm) in enumerate(zip(header, out)):
+        lower = [h for h in header[k + 1:] if not _line_number_row(h)]
+        j = 0
+        while j < len(hr):
+            if not hr[j].strip():
+                j += 1
+                continue
+            e = j + 1
+            # a blank cell under a name of an upper row is that name running down, not the group's
+            while e < len(hr) and not hr[e].strip() and (
+                    hm[e] or (any(e < len(h) and h[e].strip() for h in lower)
+                              and not any(e < len(h) and h[e].strip() for h in header[:k]))):
+                e += 1
+            # only a name the next band row refines is a group (a single column's name is not)
+            if e > j + 1 and (hm[j + 1] or (lower and j < len(lower[0]) and lower[0][j].strip()
+                                              and j + 1 < len(lower[0]) and lower[0][j + 1].strip())):
+                for c in range(j + 1, e):
+                    hm[c] = True
+            j = e
+    return out
+
+
+def _columns(header: List[List[str]], masks: List[List[bool]], n: int, groups: bool = True) -> List[str]:
+    if groups:
+        masks = _close_groups(header, masks)
     cols = []
     for j in range(n):
         parts: List[str] = []
@@ -198,11 +273,18 @@ def _table_from_logical(lt: LogicalTable) -> Table:
             continue
         break
     n = len(rows[0]) if rows else 0
+    # 绩效 forms are label | value forms, not columns under names: the column-name band and
+    # its groups are read for column tables only
     h = _header_rows(rows)
+    kind = classify.kind_from_title(title or "") or classify.kind_from_columns(
+        " ".join(_columns(rows[:h], masks[:h], n, groups=False)))
+    form = (kind or "").startswith("p")
+    if not form:
+        h = _header_rows(rows, masks)
     header, body = rows[:h], rows[h:]
     body, body_pages = _merge_value_subrows(body, pages[h:])
     pages = pages[:h] + body_pages
-    columns = _columns(header, masks[:h], n)
+    columns = _columns(header, masks[:h], n, groups=not form)
     kind = classify.kind_from_title(title or "")
     if kind is None:
         kind = classify.kind_from_columns(" ".join(columns)) or "other"
