@@ -1,6 +1,6 @@
 """Tables are read from the rules printed on the page: a cell's text is the text inside its drawn
 borders, so a name wrapped over two lines stays one row with its amount."""
-from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +76,54 @@ def test_summary_tables_of_three_years_line_up():
     # what really changed: the 2019 function classification renamed three classes and added one
     assert flagged == {"文化体育与传媒支出", "文化旅游体育与传媒支出", "医疗卫生与计划生育支出", "卫生健康支出",
                        "国土海洋气象等支出", "自然资源海洋气象等支出", "灾害防治及应急管理支出"}
+
+
+# ---------------------------------------------------------------- header band and spans
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "sample" / "新绛县2024部门预算.pdf"
+SHANGHAI = REAL.parent / "shanghai"
+
+
+@pytest.mark.slow
+def test_spanned_groups_name_every_column_under_them():
+    doc = imported(need(SAMPLE))
+    # page 3: 收 入 over 项目 | 2024年, 支 出 over 项目 | 2024年合计 | 当年预算安排 | 上年结转安排
+    assert doc.table("b01").columns == ["收入/项目", "收入/2024年", "支出/项目", "支出/2024年合计",
+                                        "支出/当年预算安排", "支出/上年结转安排"]
+    assert doc.table("b03").columns == ["功能分类科目/科目编码", "功能分类科目/科目名称", "2024年预算数/合计",
+                                        "2024年预算数/基本支出", "2024年预算数/项目支出"]
+    assert doc.table("b04").columns == ["收入/项目", "收入/金额", "支出/项目", "支出/金额/小计", "支出/金额/一般公共预算",
+                                        "支出/金额/政府性基金预算", "支出/金额/国有资本经营预算"]
+    # page 8: the first item row (工资福利支出 | 机关工资福利支出, no amount) is no header
+    b06 = doc.table("b06")
+    assert b06.columns == ["部门预算支出经济科目名称", "政府预算支出经济科目名称", "2024年预算数/合计",
+                           "2024年预算数/人员经费", "2024年预算数/公用经费"]
+    assert b06.rows[0].texts()[:2] == ["工资福利支出", "机关工资福利支出"]
+
+
+@pytest.mark.slow
+def test_body_columns_drawn_off_the_header_rules_land_under_their_names():
+    doc = imported(need(PROCURATORATE / "2019年度部门预算公开.pdf"))
+    b05a = doc.table("b05a")  # page 16: the name cells start left of the 功能科目名称 rule
+    assert b05a.columns == ["功能科目代码", "功能科目名称", "金额"]
+    assert texts(b05a)[1] == ["204", "公共安全支出", "16,593.12"]
+    # page 22: 采购品目大类 wrapped in its header cell is one name, not a data row "类"
+    b14 = doc.table("b14")
+    assert b14.columns == ["采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"]
+    assert all(r.texts()[0] != "类" for r in b14.rows)
+
+
+@pytest.mark.slow
+def test_rows_under_single_column_names_are_body_rows():
+    tpl = imported(need(SHANGHAI / "附件2：部门决算模板.pdf"))
+    units = tpl.tables[0]  # 序号 | 单位名称 | 备注: the unit list
+    assert units.columns == ["序号", "单位名称", "备注"]
+    assert [r.texts()[0] for r in units.rows[:3]] == ["1", "2", "3"]
+    f01 = tpl.table("f01")  # the template has no amounts: its items are still rows
+    assert f01.columns == ["收入/项目", "收入/决算数", "支出/项目", "支出/决算数"]
+    assert f01.rows[0].texts()[0] == "一、一般公共预算财政拨款收入"
+    real = imported(need(SHANGHAI / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"))
+    assert [r.texts()[0] for r in real.tables[0].rows[:2]] == ["1", "2"]
+    # an empty 政府性基金 table: its 合计 line is a row, not part of the column names
+    b08 = imported(need(PROCURATORATE / "2017年省检察院部门预算.pdf")).table("b08")
+    assert b08.columns == ["功能科目代码", "功能科目名称", "金额"]

@@ -137,6 +137,34 @@ def _merge_value_subrows(rows: List[List[str]], pages: List[int]):
     return out, out_pages
 
 
+def _realign_body(rows: List[List[str]], masks: List[List[bool]], h: int):
+    """Body cells drawn on other column rules than the header's: a body column whose header
+    slot is covered by the name of the column to its left, next to a column that has a name of
+    its own but whose body cells are all covered (the body's wide cells start left of the
+    header's rule, "功能科目代码 | 功能科目名称" over "204 | 公共安全支出"), holds that named
+    column's text. Returns (rows, masks) with such text moved under its name."""
+    if h == 0 or not rows:
+        return rows, masks
+    rows = [list(r) for r in rows]
+    masks = [list(m) for m in masks]
+    n = len(rows[0])
+    for j in range(1, n - 1):
+        head_covered = all(not rows[k][j].strip() and masks[k][j] for k in range(h))
+        own_name = any(rows[k][j + 1].strip() for k in range(h))
+        body = range(h, len(rows))
+        body_left = any(rows[b][j].strip() for b in body)
+        body_free = all(not rows[b][j + 1].strip() and masks[b][j + 1] for b in body)
+        if head_covered and own_name and body_left and body_free:
+            for b in body:
+                rows[b][j + 1], rows[b][j] = rows[b][j], ""
+                masks[b][j + 1], masks[b][j] = masks[b][j], True
+    keep = [j for j in range(n) if any(r[j].strip() for r in rows)]
+    if len(keep) < n:  # the column left with nothing at all
+        rows = [[r[j] for j in keep] for r in rows]
+        masks = [[m[j] for j in keep] for m in masks]
+    return rows, masks
+
+
 def _close_groups(header: List[List[str]], masks: List[List[bool]]) -> List[List[bool]]:
     """Masks with each group's merge carried over the blank header cells after it that the
     drawing left out of the merge: a blank cell right of a group (a merged cell, or a name whose
@@ -281,6 +309,8 @@ def _table_from_logical(lt: LogicalTable) -> Table:
     form = (kind or "").startswith("p")
     if not form:
         h = _header_rows(rows, masks)
+        rows, masks = _realign_body(rows, masks, h)
+        n = len(rows[0]) if rows else 0
     header, body = rows[:h], rows[h:]
     body, body_pages = _merge_value_subrows(body, pages[h:])
     pages = pages[:h] + body_pages
