@@ -127,3 +127,30 @@ def test_rows_under_single_column_names_are_body_rows():
     # an empty 政府性基金 table: its 合计 line is a row, not part of the column names
     b08 = imported(need(PROCURATORATE / "2017年省检察院部门预算.pdf")).table("b08")
     assert b08.columns == ["功能科目代码", "功能科目名称", "金额"]
+
+
+def _continued_table(header_p2):
+    from xlbudget.parse import build_document
+    from xlbudget.raw import Fragment, RawDocument, TextLine
+
+    x5 = [50.0, 110.0, 250.0, 350.0, 450.0]
+    header = [["项目", None, "2024年预算数", None, None], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]]
+
+    def frag(page, top, bottom, rows):
+        return Fragment(page=page, top=top, bottom=bottom, x0=50, x1=544, page_height=842, col_x=x5, rows=rows)
+
+    p1 = frag(1, 200, 780, header + [["201", "一般公共服务支出", "233.54", "201.93", "31.61"]])
+    p2 = frag(2, 57, 300, header_p2 + [["2101101", "行政单位医疗", "6.68", "6.68", ""]])
+    return build_document(RawDocument(source="t.pdf", n_pages=2, blocks=[
+        TextLine(1, 150, "2024年预算支出总表"), TextLine(1, 170, "单位：万元"), p1, TextLine(1, 800, "- 3 -"), p2]))
+
+
+def test_a_changed_header_on_a_continuation_page_is_doubted():
+    same = _continued_table([["项目", None, "2024年预算数", None, None],
+                             ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]])
+    assert [r.code for r in same.tables[0].rows] == ["201", "2101101"]
+    assert not [f for f in same.diagnostics if f.id == "EXTRACT.header-changed"]
+    changed = _continued_table([["项目", None, "2024年预算数", None, None],
+                                ["科目编码", "科目名称", "合计", "人员经费", "公用经费"]])
+    found = [f for f in changed.diagnostics if f.id == "EXTRACT.header-changed"]
+    assert len(found) == 1 and found[0].page == 2 and found[0].severity == "warning"

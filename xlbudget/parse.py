@@ -524,7 +524,8 @@ def _guess_year(raw: RawDocument, tables: List[Table]) -> Optional[int]:
 
 def build_document(raw: RawDocument) -> Document:
     logical = group_tables(raw)
-    tables = [t for t in (_table_from_logical(lt) for lt in logical if lt.rows) if t.rows or t.header]
+    read = [(lt, _table_from_logical(lt)) for lt in logical if lt.rows]
+    tables = [t for lt, t in read if t.rows or t.header]
     # tables with no title and kind "other" directly after a table of the same width: a
     # continuation the geometry did not catch is left as is (kept as "other", not dropped)
     units = Counter(t.unit for t in tables if t.unit)
@@ -553,6 +554,11 @@ def build_document(raw: RawDocument) -> Document:
     doc.claims = extract_claims(lines)
     doc.warnings.extend(raw.warnings)
     _doubt_fragments(doc)
+    for lt, t in read:
+        for page, repeat in lt.header_changes:
+            doc.doubt("header-changed", f"{t.kind} {t.title}: the header repeated on page {page} differs from "
+                      f"the first page's ({' | '.join(c for c in repeat[0] if c.strip())}); "
+                      "those rows are read as body rows", page=page)
     if unit is None:
         doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")
     if not tables:
