@@ -31,6 +31,8 @@ def test_wrapped_names_stay_in_their_row_with_their_amount():
     assert ["", "", "十四、资源勘探信息等支出", "", "", ""] in rows
     assert doc.table("b01").columns == ["收入/项目名称", "收入/金额", "支出/功能分类/功能科目名称",
                                         "支出/功能分类/金额", "支出/支出用途/项目名称", "支出/支出用途/金额"]
+    # page 14: 项目名称 heads both the fund and the item column (the drawing does not merge them)
+    assert doc.table("b02").columns == ["项目名称", "项目名称", "金额"]
 
 
 @pytest.mark.slow

@@ -211,6 +211,12 @@ def _columns(header: List[List[str]], masks: List[List[bool]], n: int, groups: b
             txt = "".join(txt.split())
             if txt and txt not in parts and not re.fullmatch(r"\d+|栏次|行次", txt):
                 parts.append(txt)
+        if not parts and groups and j > 0 and header and cols[j - 1] != f"列{j}" and all(
+                j < len(hr) and not hr[j].strip() for hr in header):
+            # no name anywhere in the band: the name to its left spans it, merged or not
+            # ("项目名称" over 一般公共预算资金 | 小计)
+            cols.append(cols[j - 1])
+            continue
         cols.append("/".join(parts) if parts else f"列{j + 1}")
     return cols
 
