@@ -218,7 +218,8 @@ def _assemble(t: LogicalTable) -> None:
                 n += 1
             fr, fm = fr[n:], fm[n:]
             # rows left on top that are mostly the header's words: the header was repeated changed
-            band = {"".join(c.split()) for r in first_rows for c in r if c.strip() and not looks_numeric(c)}
+            lead = next((i for i, r in enumerate(first_rows) if _is_data_row(r)), len(first_rows))
+            band = {"".join(c.split()) for r in first_rows[:lead] for c in r if c.strip() and not looks_numeric(c)}
             m = 0
             while m < len(fr) and not _is_data_row(fr[m]) and _mostly_in(fr[m], band):
                 m += 1
