@@ -13,6 +13,7 @@ import re
 from typing import Callable, Dict, Iterator, List, Tuple
 
 from .model import CellRef, Document, Finding, Row, Table, extraction_warning
+from .numbers import looks_numeric
 from .vocabulary import ITEM_MARKER_RE, LEVEL_WORDS, squeeze, starts_item
 
 # a name cut by a mis-read row break leaves a short tail ("算", "经费", "支出")
@@ -22,6 +23,7 @@ FRAGMENT_LOOKBACK = 2
 _GLUED_AMOUNTS_RE = re.compile(r"\d\.\d{2}[-−]?\d")
 _LEADING_ZERO_PIECE_RE = re.compile(r"^0\d$")
 _DEFAULT_COLUMN_RE = re.compile(r"^列\d+$")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 Inspection = Callable[[Table, str], Iterator[Tuple[str, str, List[CellRef]]]]
 
@@ -47,30 +49,35 @@ def _amount_without_label(t: Table, key: str):
                    [_ref(key, t, i, first)])
 
 
-def _cut_name_tail(t: Table, key: str):
-    """A label-only row whose texts are short tails of the item row just above ("1.一般公共预" / "算")."""
-    for i, r in enumerate(t.rows):
-        if r.code or r.is_total or _has_value(r):
-            continue
-        filled = [(j, squeeze(c.text)) for j, c in enumerate(r.cells) if c.text.strip()]
-        if not filled or any(len(s) > FRAGMENT_MAX_CHARS or starts_item(s) or s in LEVEL_WORDS for _, s in filled):
-            continue
-        heads = [_head_above(t, i, j) for j, _ in filled]
-        # every tail continues an item printed above it in its own column (a sub-header row such
-        # as "项目 | 行次 | 统计数" under "一、政府采购情况" has columns with nothing above)
-        if all(h and ITEM_MARKER_RE.match(h) for h in heads):
-            j, s = filled[0]
-            yield ("fragment-row", f"{t.title or key} 第{i + 1}行：“{s}”像是上一行“{heads[0]}”被截断的后半部分",
-                   [_ref(key, t, i, j)])
+def fragment_rows(rows: List[List[str]]) -> List[Tuple[int, int]]:
+    """(row, column) of body rows that look like the wrapped end of the name above them: the
+    row's only texts are a few CJK characters with no item marker, code or amount, and each
+    continues a marked item name at most FRAGMENT_LOOKBACK rows above in its own column
+    ("1.一般公共预" / … / "算"). A reading that keeps each drawn cell whole never produces one."""
+    out = []
+    for i, r in enumerate(rows):
+        texts = {j: squeeze(c) for j, c in enumerate(r) if c.strip()}
+        if not texts or any(len(t) > FRAGMENT_MAX_CHARS or looks_numeric(t) or starts_item(t) or t in LEVEL_WORDS
+                            or not _CJK_RE.search(t) for t in texts.values()):
+            continue  # ("…" rows of a template are no piece of a name)
+        if all(_continues_item_above(rows, i, j, text) for j, text in texts.items()):
+            out.extend((i, j) for j in texts)
+    return out
 
 
-def _head_above(t: Table, i: int, j: int) -> str:
-    """The nearest text above row ``i`` in column ``j`` within the look-back, if it holds no amount."""
+def _continues_item_above(rows: List[List[str]], i: int, j: int, tail: str) -> bool:
     for k in range(i - 1, max(-1, i - 1 - FRAGMENT_LOOKBACK), -1):
-        if j < len(t.rows[k].cells) and t.rows[k].cells[j].text.strip():
-            c = t.rows[k].cells[j]
-            return "" if c.value is not None else squeeze(c.text)
-    return ""
+        above = squeeze(rows[k][j]) if j < len(rows[k]) else ""
+        if above:
+            return bool(ITEM_MARKER_RE.match(above)) and not looks_numeric(above) and len(above) > len(tail)
+    return False
+
+
+def _cut_name_tail(t: Table, key: str):
+    """Label-only rows holding the tail of the item name above them."""
+    for i, j in fragment_rows([r.texts() for r in t.rows]):
+        yield ("fragment-row", f"{t.title or key} 第{i + 1}行：“{t.rows[i].cells[j].text}”像是上方项目名称被截断的后半部分",
+               [_ref(key, t, i, j)])
 
 
 def _glued_cells(t: Table, key: str):

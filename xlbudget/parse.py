@@ -23,19 +23,65 @@ EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本�
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号|类款项")
+# a title line this short without a title word is the wrapped tail of the line above ("表")
+TITLE_TAIL_MAX = 3
 
 
 def _is_code_cell(s: str) -> bool:
     return codes.code_text(s) is not None and len(codes.code_text(s)) in (2, 3, 5, 7)
 
 
-def _header_rows(rows: List[List[str]]) -> int:
+_LINE_NO_RE = re.compile(r"\d{1,3}|栏次|行次|[A-Z]")
+
+
+def _line_number_row(r: List[str]) -> bool:
+    """A 栏次 row (1 | 2 | 3 …) belongs to the header band."""
+    filled = ["".join(c.split()) for c in r if c.strip()]
+    return bool(filled) and all(_LINE_NO_RE.fullmatch(c) for c in filled)
+
+
+def _under_leaf(rows: List[List[str]], masks: List[List[bool]], i: int) -> bool:
+    """Does row ``i`` print text under a column name that closes its column?
+
+    A header row names what is below it: a group cell spanning several columns (merged, or
+    with its row's next cells left blank) is refined by the row under it, a single column's
+    name is not. Text below a single column's name is therefore the first body row, whether
+    or not it carries an amount (a template without amounts, a unit list 序号 | 单位名称)."""
+    r = rows[i]
+    leaf = False
+    for j, c in enumerate(r):
+        if not c.strip():
+            continue
+        for k in range(i - 1, -1, -1):
+            above = rows[k][j] if j < len(rows[k]) else ""
+            if not above.strip():
+                if k < len(masks) and j < len(masks[k]) and masks[k][j]:
+                    return False  # covered by a merged cell: the row refines a group
+                continue
+            nxt = j + 1
+            # a group: merged over the next column, or the next cell left blank with the
+            # row below it naming both columns (a merge the drawing does not show)
+            spans = nxt < len(rows[k]) and not rows[k][nxt].strip() and (
+                (k < len(masks) and nxt < len(masks[k]) and masks[k][nxt])
+                or (nxt < len(rows[k + 1]) and not _line_number_row(rows[k + 1])
+                    and rows[k + 1][j].strip() != "" and rows[k + 1][nxt].strip() != ""))
+            if spans:
+                return False  # names under a group: the band goes on ("合计 | 基本支出 | 项目支出")
+            leaf = leaf or not _line_number_row(rows[k])
+            break
+    return leaf
+
+
+def _header_rows(rows: List[List[str]], masks: Optional[List[List[bool]]] = None) -> int:
     """Number of leading header rows: until the first row that carries data.
 
     A 合计 / 一、 row with no amount counts as data only when nothing else is printed in
     it ("合计 | 基本支出 | 项目支出" is a header of the wide layout, "合计 | | " an empty total).
+    A row printing text under a single column's name is a body row too (see ``_under_leaf``).
     """
     for i, r in enumerate(rows):
+        if masks is not None and i >= 1 and not _line_number_row(r) and _under_leaf(rows, masks, i):
+            return i
         first = next((c for c in r if c.strip()), "")
         if any(looks_numeric(c) and ("." in c or "," in c) for c in r):
             return i
@@ -91,7 +137,66 @@ def _merge_value_subrows(rows: List[List[str]], pages: List[int]):
     return out, out_pages
 
 
-def _columns(header: List[List[str]], masks: List[List[bool]], n: int) -> List[str]:
+def _realign_body(rows: List[List[str]], masks: List[List[bool]], h: int):
+    """Body cells drawn on other column rules than the header's: a body column whose header
+    slot is covered by the name of the column to its left, next to a column that has a name of
+    its own but whose body cells are all covered (the body's wide cells start left of the
+    header's rule, "功能科目代码 | 功能科目名称" over "204 | 公共安全支出"), holds that named
+    column's text. Returns (rows, masks) with such text moved under its name."""
+    if h == 0 or not rows:
+        return rows, masks
+    rows = [list(r) for r in rows]
+    masks = [list(m) for m in masks]
+    n = len(rows[0])
+    for j in range(1, n - 1):
+        head_covered = all(not rows[k][j].strip() and masks[k][j] for k in range(h))
+        own_name = any(rows[k][j + 1].strip() for k in range(h))
+        body = range(h, len(rows))
+        body_left = any(rows[b][j].strip() for b in body)
+        body_free = all(not rows[b][j + 1].strip() and masks[b][j + 1] for b in body)
+        if head_covered and own_name and body_left and body_free:
+            for b in body:
+                rows[b][j + 1], rows[b][j] = rows[b][j], ""
+                masks[b][j + 1], masks[b][j] = masks[b][j], True
+    keep = [j for j in range(n) if any(r[j].strip() for r in rows)]
+    if len(keep) < n:  # the column left with nothing at all
+        rows = [[r[j] for j in keep] for r in rows]
+        masks = [[m[j] for j in keep] for m in masks]
+    return rows, masks
+
+
+def _close_groups(header: List[List[str]], masks: List[List[bool]]) -> List[List[bool]]:
+    """Masks with each group's merge carried over the blank header cells after it that the
+    drawing left out of the merge: a blank cell right of a group (a merged cell, or a name whose
+    next cell is blank), heading a column named lower in the band, belongs to that group
+    ("支出" over 项目 | 合计 | 当年预算安排 drawn without 上年结转安排; "功能分类科目" over
+    科目编码 | 科目名称 drawn as two cells)."""
+    out = [list(m) for m in masks]
+    for k, (hr, hm) in enumerate(zip(header, out)):
+        lower = [h for h in header[k + 1:] if not _line_number_row(h)]
+        j = 0
+        while j < len(hr):
+            if not hr[j].strip():
+                j += 1
+                continue
+            e = j + 1
+            # a blank cell under a name of an upper row is that name running down, not the group's
+            while e < len(hr) and not hr[e].strip() and (
+                    hm[e] or (any(e < len(h) and h[e].strip() for h in lower)
+                              and not any(e < len(h) and h[e].strip() for h in header[:k]))):
+                e += 1
+            # only a name the next band row refines is a group (a single column's name is not)
+            if e > j + 1 and (hm[j + 1] or (lower and j < len(lower[0]) and lower[0][j].strip()
+                                              and j + 1 < len(lower[0]) and lower[0][j + 1].strip())):
+                for c in range(j + 1, e):
+                    hm[c] = True
+            j = e
+    return out
+
+
+def _columns(header: List[List[str]], masks: List[List[bool]], n: int, groups: bool = True) -> List[str]:
+    if groups:
+        masks = _close_groups(header, masks)
     cols = []
     for j in range(n):
         parts: List[str] = []
@@ -106,6 +211,12 @@ def _columns(header: List[List[str]], masks: List[List[bool]], n: int) -> List[s
             txt = "".join(txt.split())
             if txt and txt not in parts and not re.fullmatch(r"\d+|栏次|行次", txt):
                 parts.append(txt)
+        if not parts and groups and j > 0 and header and cols[j - 1] != f"列{j}" and all(
+                j < len(hr) and not hr[j].strip() for hr in header):
+            # no name anywhere in the band: the name to its left spans it, merged or not
+            # ("项目名称" over 一般公共预算资金 | 小计)
+            cols.append(cols[j - 1])
+            continue
         cols.append("/".join(parts) if parts else f"列{j + 1}")
     return cols
 
@@ -130,6 +241,12 @@ def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optiona
         t = window[k].text.strip()
         if UNIT_RE.search(t) and not classify.TITLE_HINT_RE.search(t):
             continue
+        if (k > 0 and len(t) <= TITLE_TAIL_MAX and not classify.TITLE_HINT_RE.search(t)
+                and window[k - 1].page == window[k].page and not UNIT_RE.search(window[k - 1].text)
+                and classify.TITLE_HINT_RE.search(window[k - 1].text.strip() + t)):
+            # the last characters of a title wrapped onto a line of their own ("…支出预算" / "表")
+            title = window[k - 1].text.strip() + t
+            break
         if (classify.TITLE_HINT_RE.search(t) and len(t) < 80 and not t.startswith(("注", "说明", "备注"))
                 and not re.search(r"[，。；,;]", t)):  # a sentence of the narrative is not a title
             title = re.sub(r"\s*(单\s*位\s*[:：].*)$", "", t)
@@ -190,13 +307,23 @@ def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Tabl
             continue
         break
     n = len(rows[0]) if rows else 0
+    # 绩效 forms are label | value forms, not columns under names: the column-name band and
+    # its groups are read for column tables only
     h = _header_rows(rows)
+    kind = classify.kind_from_title(title or "") or classify.kind_from_columns(
+        " ".join(_columns(rows[:h], masks[:h], n, groups=False)))
+    form = (kind or "").startswith("p")
+    if not form:
+        h = _header_rows(rows, masks)
     while h < len(rows) and _is_code_subheader(rows[h]):
         h += 1  # 类 | 款 | 项 under the code head is header, never body
+    if not form:
+        rows, masks = _realign_body(rows, masks, h)
+        n = len(rows[0]) if rows else 0
     header, body = rows[:h], rows[h:]
     body, body_pages = _merge_value_subrows(body, pages[h:])
     pages = pages[:h] + body_pages
-    columns = _columns(header, masks[:h], n)
+    columns = _columns(header, masks[:h], n, groups=not form)
     kind = classify.kind_from_title(title or "")
     if kind is None:
         kind = classify.kind_from_columns(" ".join(columns)) or "other"
@@ -432,7 +559,8 @@ def _guess_year(raw: RawDocument, tables: List[Table]) -> Optional[int]:
 def build_document(raw: RawDocument) -> Document:
     logical = group_tables(raw)
     doubts: list = []  # (slug, message, page) of what the parse was unsure about
-    tables = [t for t in (_table_from_logical(lt, doubts) for lt in logical if lt.rows) if t.rows or t.header]
+    read = [(lt, _table_from_logical(lt, doubts)) for lt in logical if lt.rows]
+    tables = [t for lt, t in read if t.rows or t.header]
     # tables with no title and kind "other" directly after a table of the same width: a
     # continuation the geometry did not catch is left as is (kept as "other", not dropped)
     units = Counter(t.unit for t in tables if t.unit)
@@ -462,6 +590,11 @@ def build_document(raw: RawDocument) -> Document:
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
     doc.warnings.extend(raw.warnings)
+    for lt, t in read:
+        for page, repeat in lt.header_changes:
+            doc.doubt("header-changed", f"{t.kind} {t.title}: the header repeated on page {page} differs from "
+                      f"the first page's ({' | '.join(c for c in repeat[0] if c.strip())}); "
+                      "those rows are read as body rows", page=page)
     if unit is None:
         doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")
     if not tables:

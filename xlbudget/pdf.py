@@ -23,6 +23,81 @@ TABLE_SETTINGS = {
 
 MIN_COL_WIDTH = 8.0
 
+# a colour component at least this light is white paper: a rect or line painted in it
+# draws nothing (exporters lay white cell backgrounds and padding strips under the text)
+WHITE_LEVEL = 0.99
+
+
+def _is_white(color) -> bool:
+    if color is None:
+        return False
+    if isinstance(color, (int, float)):
+        return color >= WHITE_LEVEL
+    c = tuple(color)
+    if len(c) in (1, 3):  # gray, RGB
+        return all(isinstance(v, (int, float)) and v >= WHITE_LEVEL for v in c)
+    if len(c) == 4:  # CMYK: no ink
+        return all(isinstance(v, (int, float)) and v <= 1 - WHITE_LEVEL for v in c)
+    return False  # a pattern or an unknown colour space: assume it shows
+
+
+def _drawn(obj) -> bool:
+    """Does this object show on the page? White-filled, unstroked rects (cell backgrounds,
+    padding strips) and white lines are no rules: the grid is what is printed, so a cell's
+    text is the text inside its printed borders (a wrapped name stays with its amount)."""
+    kind = obj.get("object_type")
+    if kind == "rect":
+        fill = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
+        stroke = obj.get("stroke") and not _is_white(obj.get("stroking_color"))
+        return bool(fill or stroke)
+    if kind == "line":
+        return not _is_white(obj.get("stroking_color"))
+    return True
+
+
+# vertical rules running this far past a table's outer rule draw a row whose closing rule is
+# on the other page (the first row of a continued table, printed without its top rule)
+OPEN_ROW_MIN = 6.0
+# rule ends closer than this (pt) are one height
+RULE_TOL = 2.0
+
+
+def _covered(hs, y: float, x0: float, x1: float) -> bool:
+    """Do the horizontal edges ``hs`` at height ``y`` run all the way from x0 to x1?"""
+    segs = sorted((h["x0"], h["x1"]) for h in hs if abs(h["top"] - y) <= RULE_TOL)
+    reach = x0
+    for a, b in segs:
+        if a > reach + RULE_TOL:
+            return False
+        reach = max(reach, b)
+    return reach >= x1 - RULE_TOL
+
+
+def _frame_rules(page, tables) -> list:
+    """Rules closing a table's outer frame where the drawing leaves it open: a table cut by a
+    page break prints its first (or last) row without the rule that is on the other page, so
+    the column rules run on past the last horizontal rule, or the top rule stops short above a
+    cell that continues from the previous page. The cells there are drawn all the same."""
+    edges = page.edges
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+    out = []
+    for t in tables:
+        x0, top, x1, bottom = t.bbox
+        vs = [v for v in verticals if x0 - RULE_TOL <= v["x0"] <= x1 + RULE_TOL
+              and v["bottom"] >= top - 1 and v["top"] <= bottom + 1]
+        ys = []
+        above = [v["top"] for v in vs if v["top"] < top - OPEN_ROW_MIN]
+        below = [v["bottom"] for v in vs if v["bottom"] > bottom + OPEN_ROW_MIN]
+        # at least two columns' rules running on, all ending at one height
+        ys.append(min(above) if len(above) >= 2 and max(above) - min(above) <= RULE_TOL else top)
+        ys.append(max(below) if len(below) >= 2 and max(below) - min(below) <= RULE_TOL else bottom)
+        for y in ys:
+            if not _covered(horizontals, y, x0, x1):
+                out.append({"object_type": "frame_edge", "orientation": "h", "x0": x0, "x1": x1,
+                            "top": y, "bottom": y, "width": x1 - x0, "height": 0})
+    return out
+
 
 def _clean_cell(text: Optional[str]) -> str:
     if text is None:
@@ -157,7 +232,11 @@ def read_pdf(path: str) -> RawDocument:
                 if not p.chars and page.images:
                     empty_pages.append(page_no)
                 heights.append(float(page.height))
-                tables = p.find_tables(TABLE_SETTINGS)
+                ruled = p.filter(_drawn)
+                tables = ruled.find_tables(TABLE_SETTINGS)
+                extra = _frame_rules(ruled, tables)
+                if extra:
+                    tables = ruled.find_tables(dict(TABLE_SETTINGS, explicit_horizontal_lines=extra))
                 frags = []
                 bboxes = []
                 for t in tables:

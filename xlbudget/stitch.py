@@ -36,6 +36,8 @@ class LogicalTable:
     row_pages: List[int] = field(default_factory=list)
     col_x: List[float] = field(default_factory=list)
     merged_mask: List[List[bool]] = field(default_factory=list)  # True where a merged cell covers
+    # (page, texts) of rows at the top of a continuation that repeat the header band, changed
+    header_changes: List[tuple] = field(default_factory=list)
 
     @property
     def pages(self) -> List[int]:
@@ -205,6 +207,15 @@ def _is_split_row(prev: List[str], nxt: List[str]) -> bool:
     return True
 
 
+# share of a row's words that must be header words for the row to be a (changed) header repeat
+HEADER_REPEAT_SHARE = 0.6
+
+
+def _mostly_in(row: List[str], words: set) -> bool:
+    filled = ["".join(c.split()) for c in row if c.strip()]
+    return len(filled) >= 2 and sum(1 for c in filled if c in words) >= HEADER_REPEAT_SHARE * len(filled)
+
+
 def _assemble(t: LogicalTable) -> None:
     edges = _merge_edges([f.col_x for f in t.fragments])
     t.col_x = edges
@@ -222,6 +233,14 @@ def _assemble(t: LogicalTable) -> None:
             while n < len(fr) and n < len(first_rows) and fr[n] == first_rows[n] and not _is_data_row(fr[n]):
                 n += 1
             fr, fm = fr[n:], fm[n:]
+            # rows left on top that are mostly the header's words: the header was repeated changed
+            lead = next((i for i, r in enumerate(first_rows) if _is_data_row(r)), len(first_rows))
+            band = {"".join(c.split()) for r in first_rows[:lead] for c in r if c.strip() and not looks_numeric(c)}
+            m = 0
+            while m < len(fr) and not _is_data_row(fr[m]) and _mostly_in(fr[m], band):
+                m += 1
+            if m:
+                t.header_changes.append((f.page, [list(r) for r in fr[:m]]))
         if k > 0 and rows and fr and _is_split_row(rows[-1], fr[0]):
             rows[-1] = [a + b for a, b in zip(rows[-1], fr[0])]
             masks[-1] = [ma and mb for ma, mb in zip(masks[-1], fm[0])]
