@@ -21,6 +21,14 @@ DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：
 LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+|附表\s*\d+|部门公开表\s*\d+)")
 EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空|此表为空|本表无内容")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
+# a narrative sentence about money: 万元 in a clause ("…基本支出5377.64万元，占55.10%；"); a blank
+# template's "XXX万元" is no figure
+NARRATIVE_LINE_RE = re.compile(r"(?<![XＸx×*＊])万元\s*[，。；,;]|[，。；,;][^，。；,;]*(?<![XＸx×*＊])万元")
+# this many such lines make a narrative (情况说明) whose claims the checks expect to read
+NARRATIVE_MIN_LINES = 2
+FIGURE_RE = re.compile(r"\d\.\d{2}(?!\d)")
+# a document with this many tables is a disclosure, not a table cut out of one
+DISCLOSURE_MIN_TABLES = 3
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号")
 
@@ -275,6 +283,11 @@ def _annotate_rows(t: Table) -> None:
             if vals and all(re.fullmatch(r"\d{1,2}", "".join(v.split())) for v in vals) and len(vals) >= 3 and (
                     sorted(int(v) for v in vals) == list(range(min(int(v) for v in vals), min(int(v) for v in vals) + len(vals)))):
                 non_amount.add(j)  # a running line number column
+    if t.kind.startswith("p_"):
+        # a 绩效 form pairs label | value on one row: its "columns" are positions, not fields, so a
+        # column holding amounts is not a name, code or line-number column (621.43 under 单位名称/收入合计)
+        non_amount -= {j for j in non_amount if any(
+            j < len(r.cells) and _amount_text(r.cells[j].text) for r in t.rows)}
     for r in t.rows:
         for j in non_amount:
             if j < len(r.cells):
@@ -355,6 +368,26 @@ def _guess_year(raw: RawDocument, tables: List[Table]) -> Optional[int]:
     return years.most_common(1)[0][0]
 
 
+def _doubt_reading(doc: Document, lines: List[TextLine]) -> None:
+    """Say so when the document's identity or its narrative could not be read: its narrative
+    findings (and the year-on-year comparisons) would otherwise go silently unchecked."""
+    narrative = [ln for ln in lines if NARRATIVE_LINE_RE.search("".join(ln.text.split()))]
+    # figures printed outside the tables (a blank template's narrative has none)
+    figures = sum(len(FIGURE_RE.findall(ln.text)) for ln in lines)
+    if len(narrative) >= NARRATIVE_MIN_LINES and figures >= NARRATIVE_MIN_LINES and not doc.claims:
+        doc.doubt("no-claims", f"{len(narrative)} narrative lines speak of 万元 but no claim (amount of a subject) "
+                  "was read from them; the narrative is not checked against the tables",
+                  page=narrative[0].page)
+    # a whole disclosure (a narrative, or several tables) names its year and department; a lone
+    # table cut out of one need not
+    if not narrative and len(doc.tables) < DISCLOSURE_MIN_TABLES:
+        return
+    if doc.year is None:
+        doc.doubt("no-year", "no year (20xx年) found in the titles or the first lines")
+    if doc.department is None:
+        doc.doubt("no-department", "no department name found above the tables or in the first lines")
+
+
 def build_document(raw: RawDocument) -> Document:
     logical = group_tables(raw)
     tables = [t for t in (_table_from_logical(lt) for lt in logical if lt.rows) if t.rows or t.header]
@@ -384,6 +417,7 @@ def build_document(raw: RawDocument) -> Document:
     # page numbers would glue onto the sentence running over the page break ("增长3" + "17.31%")
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
+    _doubt_reading(doc, lines)
     doc.warnings.extend(raw.warnings)
     if unit is None:
         doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")
