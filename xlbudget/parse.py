@@ -62,6 +62,29 @@ def _header_rows(rows: List[List[str]]) -> int:
     return min(len(rows), 3)
 
 
+FORM_KINDS = ("p_target", "p_eval", "p_overall")
+# labels only a 绩效 form prints: its indicator block
+FORM_LABEL_RE = re.compile(r"^(一级指标|绩效指标|年度绩效指标)$")
+
+
+def _is_form(kind: Optional[str], rows: List[List[str]]) -> bool:
+    """A 绩效 form (label | value pairs on a row, not a grid of columns): by its title, or, when
+    the title names no kind, by its indicator block."""
+    if kind is not None:
+        return kind in FORM_KINDS
+    return any(FORM_LABEL_RE.match("".join(c.split())) for r in rows for c in r)
+
+
+def _form_header_rows(rows: List[List[str]]) -> int:
+    """The header band of a form is its first label rows: it ends at the first row holding a
+    figure of any kind (资金总额 5 | 5 | 0 | 100, 人员编制数 44) — a form's values are often
+    integers, which the grid rule (amounts with decimals) does not see."""
+    for i, r in enumerate(rows):
+        if any(looks_numeric(c) for c in r):
+            return i
+    return len(rows)
+
+
 def _amount_text(c: str) -> bool:
     return looks_numeric(c) and ("." in c or "," in c)
 
@@ -199,6 +222,8 @@ def _table_from_logical(lt: LogicalTable) -> Table:
         break
     n = len(rows[0]) if rows else 0
     h = _header_rows(rows)
+    if _is_form(classify.kind_from_title(title or ""), rows):
+        h = min(h, _form_header_rows(rows))
     header, body = rows[:h], rows[h:]
     body, body_pages = _merge_value_subrows(body, pages[h:])
     pages = pages[:h] + body_pages
@@ -285,9 +310,10 @@ def _annotate_rows(t: Table) -> None:
                 non_amount.add(j)  # a running line number column
     if t.kind.startswith("p_"):
         # a 绩效 form pairs label | value on one row: its "columns" are positions, not fields, so a
-        # column holding amounts is not a name, code or line-number column (621.43 under 单位名称/收入合计)
+        # column holding figures is not a name, code or line-number column (621.43 under 单位名称/
+        # 收入合计; 资金 5 under 项目名称 — a form's amounts are often integers)
         non_amount -= {j for j in non_amount if any(
-            j < len(r.cells) and _amount_text(r.cells[j].text) for r in t.rows)}
+            j < len(r.cells) and looks_numeric(r.cells[j].text) for r in t.rows)}
     for r in t.rows:
         for j in non_amount:
             if j < len(r.cells):
