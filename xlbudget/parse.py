@@ -26,6 +26,7 @@ YEAR_RE = re.compile(r"(20\d{2})\s*年")
 NARRATIVE_LINE_RE = re.compile(r"(?<![XＸx×*＊])万元\s*[，。；,;]|[，。；,;][^，。；,;]*(?<![XＸx×*＊])万元")
 # this many such lines make a narrative (情况说明) whose claims the checks expect to read
 NARRATIVE_MIN_LINES = 2
+# a printed figure with decimals ("5377.64"): a filled narrative has them, a blank template not
 FIGURE_RE = re.compile(r"\d\.\d{2}(?!\d)")
 # a document with this many tables is a disclosure, not a table cut out of one
 DISCLOSURE_MIN_TABLES = 3

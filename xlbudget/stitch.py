@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import List
+from typing import List, Optional
 
 from .numbers import looks_numeric
 from .raw import Fragment, RawDocument, TextLine
@@ -209,7 +209,7 @@ def _ended_cells(prev: Fragment, nxt: List[str], edges: List[float]) -> bool:
     """Does ``nxt`` put text under a cell of ``prev``'s last row whose last line left room for
     that text? Then the cell ended on its page: ``nxt`` is a row of its own (a form's
     "年度重点任务 | 核心职能" above "| 管理全市…"), not the rest of a row cut by the break."""
-    room = [None] * len(edges)
+    room: List[Optional[float]] = [None] * len(edges)
     for j, x in enumerate(prev.col_x):
         if j < len(prev.last_row_room):
             k = min(range(len(edges)), key=lambda e: abs(edges[e] - x))
