@@ -77,3 +77,85 @@ def test_seed000_known_values():
     assert row.name == "事业运行" and row.level == 3 and row.cells[2].value == parse_amount("76.50")
     assert row.page == 7
     assert doc.department == "晋中市人民政府外事办公室" and doc.year == 2024 and doc.unit == "万元"
+
+
+def _form_num(c):
+    """In a 绩效 form every figure counts: its amounts are often integers (资金总额 5, 310000 元)."""
+    return parse_amount(c)
+
+
+def amount_rows(t, num=_num):
+    """Numeric rows of a table's body as the model holds them: cell values, not texts (a value
+    nulled because its column was taken for names, or a row swallowed by the header, is missing)."""
+    out = []
+    for r in t.rows:
+        vals = tuple(c.value if (c.value is not None and num(c.text) is not None) else None for c in r.cells)
+        if any(v is not None for v in vals):
+            out.append(vals)
+    return out
+
+
+def paired_tables(doc, truth):
+    """(truth table, document table) pairs: the n-th truth table of a kind with the n-th table of
+    that kind in the document (绩效 forms of one kind repeat, one per project)."""
+    seen = Counter()
+    for tt in truth:
+        kind = kind_from_title(tt["title"]) or "other"
+        same = doc.tables_of(kind)
+        yield tt, (same[seen[kind]] if seen[kind] < len(same) else None)
+        seen[kind] += 1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_table_matches_truth_cell_by_cell(seed):
+    """Every table, 绩效 forms included (项目支出绩效目标表, 整体支出绩效目标表, 绩效自评表): the
+    numeric rows of the body, in order, hold the truth's amounts at the truth's positions (in a
+    form every figure, integers included, so a value row swallowed by the header is missed)."""
+    doc, truth = load(seed)
+    misplaced = []
+    trim = lambda rows: [tuple(r[:max(j for j, v in enumerate(r) if v is not None) + 1]) for r in rows]  # noqa: E731
+    for tt, t in paired_tables(doc, truth):
+        # a column empty everywhere at the right edge is not kept: compare up to the last amount
+        kind = kind_from_title(tt["title"]) or "other"
+        num = _num if kind[0] in "bf" else _form_num
+        want = trim([r for r in (tuple(num(c) for c in row) for row in tt["rows"]) if any(v is not None for v in r)])
+        got = trim(amount_rows(t, num)) if t is not None else []
+        if got != want:
+            misplaced.append(f"table {tt['index']} {tt['title']}: {len(want)} numeric rows, "
+                             f"first difference {next((w, g) for w, g in zip(want + [()] * len(got), got + [()] * len(want)) if w != g)}")
+    assert not misplaced, f"{seed}: " + "; ".join(misplaced)
+
+
+def test_seed004_overall_form_keeps_amounts_under_name_labels():
+    """整体支出绩效目标申报表 of seed 004: 收入合计 621.43 and 基本支出 481.68 sit in the column of
+    the 单位名称 label; they are amounts, not names."""
+    doc, _ = load("004_d644b8a86bb20fe5")
+    form = doc.table("p_overall")
+    rows = [[c.value for c in r.cells] for r in form.rows if any(c.value is not None for c in r.cells)]
+    income, spending = [r for r in rows if parse_amount("621.43") in r]
+    assert income[1:3] == [parse_amount("621.43"), parse_amount("621.43")]
+    assert [spending[0], spending[1], spending[3]] == [parse_amount("621.43"), parse_amount("481.68"), parse_amount("139.75")]
+    # the 人员编制数 | 44 | 实有人数 | 44 row is a value row of the form, not its header
+    assert [parse_amount("44"), parse_amount("44")] in [[v for v in r if v is not None] for r in rows]
+
+
+def test_form_rows_at_a_page_break_stay_apart():
+    """Seed 000's 整体支出绩效目标申报表 ends page 16 with the label row "年度重点任务 | 核心职能 |
+    重点任务"; page 17 opens with the first task. Two rows, not one glued row."""
+    doc, _ = load("000_7d1637c2b07940b9")
+    grid = [["".join(c.split()) for c in r] for r in doc.table("p_overall").grid()]
+    k = next(i for i, r in enumerate(grid) if r[0] == "年度重点任务")
+    assert [c for c in grid[k] if c] == ["年度重点任务", "核心职能", "重点任务"]
+    assert [c for c in grid[k + 1] if c] == ["管理全市因公出国及赴台港澳工作", "从严审核因公出国和赴台港澳相关事宜"]
+
+
+def test_seed001_money_line_of_integers_is_a_body_row():
+    """J外事培训费 (seed 001) prints its money line in whole 万元: "资金总额: 5 | 5 | 5 | 5 | 0 | 100 | 10".
+    It is the form's first value row, not part of its header, so the 执行率 check reads it."""
+    from xlbudget.perf import read_self_evaluation
+
+    doc, _ = load("001_511f49588f3df717")
+    t = next(t for t in doc.tables_of("p_eval") if "J外事培训费" in "".join(t.grid()[0]))
+    ev = read_self_evaluation(t)
+    assert ev.budget is not None and t.rows[ev.budget[0]].cells[ev.budget[1]].value == parse_amount("5")
+    assert t.rows[ev.rate[0]].cells[ev.rate[1]].value == parse_amount("100")

@@ -83,3 +83,20 @@ def test_codes_in_separate_class_segment_item_columns():
     assert [r.level for r in t.rows[1:]] == [1, 2, 3, 3, 2, 3]
     from xlbudget import rules
     assert rules.check(doc) == []
+
+
+def test_a_row_is_joined_over_the_break_only_where_its_cells_were_cut():
+    """The last row of page 1 is "年度重点任务 | 核心职能 | 重点任务"; its labels end far from their
+    cells' right edges (room measured by the pdf adapter, in character widths), so the first row
+    of page 2 is a row of its own. The same grid with its cells filled to the edge is one row cut
+    by the break."""
+    x3 = [50.0, 100.0, 300.0]
+    last = ["年度重点任务", "核心职能", "重点任务"]
+    first = ["", "管理全市因公出国及赴台港澳工作", "从严审核因公出国和赴台港澳相关事宜"]
+    for room, n_rows in (([0.7, 10.5, 10.5], 2), ([0.7, 0.4, 0.2], 1)):
+        p1 = frag(1, 600, 780, [last], col_x=x3)
+        p1.last_row_room = room
+        p2 = frag(2, 57, 120, [first], col_x=x3)
+        t = group_tables(raw(TextLine(1, 560, "整体支出绩效目标申报表"), p1, p2))[0]
+        assert len(t.rows) == n_rows
+    assert t.rows[0] == ["年度重点任务", "核心职能管理全市因公出国及赴台港澳工作", "重点任务从严审核因公出国和赴台港澳相关事宜"]

@@ -21,6 +21,15 @@ DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：
 LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+|附表\s*\d+|部门公开表\s*\d+)")
 EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空|此表为空|本表无内容")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
+# a narrative sentence about money: 万元 in a clause ("…基本支出5377.64万元，占55.10%；"); a blank
+# template's "XXX万元" is no figure
+NARRATIVE_LINE_RE = re.compile(r"(?<![XＸx×*＊])万元\s*[，。；,;]|[，。；,;][^，。；,;]*(?<![XＸx×*＊])万元")
+# this many such lines make a narrative (情况说明) whose claims the checks expect to read
+NARRATIVE_MIN_LINES = 2
+# a printed figure with decimals ("5377.64"): a filled narrative has them, a blank template not
+FIGURE_RE = re.compile(r"\d\.\d{2}(?!\d)")
+# a document with this many tables is a disclosure, not a table cut out of one
+DISCLOSURE_MIN_TABLES = 3
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号|类款项")
 # a title line this short without a title word is the wrapped tail of the line above ("表")
@@ -98,6 +107,29 @@ def _header_rows(rows: List[List[str]], masks: Optional[List[List[bool]]] = None
         if i >= 1 and r and r[0].strip() and not others and len(rows) > i + 1:
             return i  # an item row printed without amounts (an empty line of the table)
     return min(len(rows), 3)
+
+
+FORM_KINDS = ("p_target", "p_eval", "p_overall")
+# labels only a 绩效 form prints: its indicator block
+FORM_LABEL_RE = re.compile(r"^(一级指标|绩效指标|年度绩效指标)$")
+
+
+def _is_form(kind: Optional[str], rows: List[List[str]]) -> bool:
+    """A 绩效 form (label | value pairs on a row, not a grid of columns): by its title, or, when
+    the title names no kind, by its indicator block."""
+    if kind is not None:
+        return kind in FORM_KINDS
+    return any(FORM_LABEL_RE.match("".join(c.split())) for r in rows for c in r)
+
+
+def _form_header_rows(rows: List[List[str]]) -> int:
+    """The header band of a form is its first label rows: it ends at the first row holding a
+    figure of any kind (资金总额 5 | 5 | 0 | 100, 人员编制数 44) — a form's values are often
+    integers, which the grid rule (amounts with decimals) does not see."""
+    for i, r in enumerate(rows):
+        if any(looks_numeric(c) for c in r):
+            return i
+    return len(rows)
 
 
 def _amount_text(c: str) -> bool:
@@ -310,10 +342,12 @@ def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Tabl
     # 绩效 forms are label | value forms, not columns under names: the column-name band and
     # its groups are read for column tables only
     h = _header_rows(rows)
-    kind = classify.kind_from_title(title or "") or classify.kind_from_columns(
-        " ".join(_columns(rows[:h], masks[:h], n, groups=False)))
-    form = (kind or "").startswith("p")
-    if not form:
+    title_kind = classify.kind_from_title(title or "")
+    kind = title_kind or classify.kind_from_columns(" ".join(_columns(rows[:h], masks[:h], n, groups=False)))
+    form = (kind or "").startswith("p") or _is_form(title_kind, rows)
+    if form:
+        h = min(h, _form_header_rows(rows))
+    else:
         h = _header_rows(rows, masks)
     while h < len(rows) and _is_code_subheader(rows[h]):
         h += 1  # 类 | 款 | 项 under the code head is header, never body
@@ -464,6 +498,12 @@ def _annotate_rows(t: Table, doubts: Optional[list] = None) -> None:
             if vals and all(re.fullmatch(r"\d{1,2}", "".join(v.split())) for v in vals) and len(vals) >= 3 and (
                     sorted(int(v) for v in vals) == list(range(min(int(v) for v in vals), min(int(v) for v in vals) + len(vals)))):
                 non_amount.add(j)  # a running line number column
+    if t.kind.startswith("p_"):
+        # a 绩效 form pairs label | value on one row: its "columns" are positions, not fields, so a
+        # column holding figures is not a name, code or line-number column (621.43 under 单位名称/
+        # 收入合计; 资金 5 under 项目名称 — a form's amounts are often integers)
+        non_amount -= {j for j in non_amount if any(
+            j < len(r.cells) and looks_numeric(r.cells[j].text) for r in t.rows)}
     # amounts printed under a code head are dropped below; said once the table proves to hold codes
     code_like = set(ccols) | {j for j, c in enumerate(t.columns) if CODE_HEAD_RE.search(c)}
     lost = [(r, j) for r in t.rows for j in sorted(code_like)
@@ -556,6 +596,26 @@ def _guess_year(raw: RawDocument, tables: List[Table]) -> Optional[int]:
     return years.most_common(1)[0][0]
 
 
+def _doubt_reading(doc: Document, lines: List[TextLine]) -> None:
+    """Say so when the document's identity or its narrative could not be read: its narrative
+    findings (and the year-on-year comparisons) would otherwise go silently unchecked."""
+    narrative = [ln for ln in lines if NARRATIVE_LINE_RE.search("".join(ln.text.split()))]
+    # figures printed outside the tables (a blank template's narrative has none)
+    figures = sum(len(FIGURE_RE.findall(ln.text)) for ln in lines)
+    if len(narrative) >= NARRATIVE_MIN_LINES and figures >= NARRATIVE_MIN_LINES and not doc.claims:
+        doc.doubt("no-claims", f"{len(narrative)} narrative lines speak of 万元 but no claim (amount of a subject) "
+                  "was read from them; the narrative is not checked against the tables",
+                  page=narrative[0].page)
+    # a whole disclosure (a narrative, or several tables) names its year and department; a lone
+    # table cut out of one need not
+    if not narrative and len(doc.tables) < DISCLOSURE_MIN_TABLES:
+        return
+    if doc.year is None:
+        doc.doubt("no-year", "no year (20xx年) found in the titles or the first lines")
+    if doc.department is None:
+        doc.doubt("no-department", "no department name found above the tables or in the first lines")
+
+
 def build_document(raw: RawDocument) -> Document:
     logical = group_tables(raw)
     doubts: list = []  # (slug, message, page) of what the parse was unsure about
@@ -589,6 +649,7 @@ def build_document(raw: RawDocument) -> Document:
     # page numbers would glue onto the sentence running over the page break ("增长3" + "17.31%")
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
+    _doubt_reading(doc, lines)
     doc.warnings.extend(raw.warnings)
     for lt, t in read:
         for page, repeat in lt.header_changes:

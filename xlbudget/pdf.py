@@ -164,6 +164,96 @@ def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
 _AMOUNT_WORD = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2}$|^-?\d+\.\d{2}$")
 
 
+# a run of characters printed a few points off its line's baseline (figures set in another
+# font, a superscript) still overlaps the neighbouring characters of the line by this share of
+# the smaller height; the next text line or a column printed half a line lower overlaps less
+LINE_OVERLAP = 0.6
+# ... and it sits right next to a character of the line: a gap of at most this many character
+# widths (a column gutter is wider)
+RUN_GAP = 1.0
+# characters further apart than this many character widths are two runs
+RUN_SPLIT = 0.5
+# words further apart than this (pt) are printed with a space between them (pdfplumber's x_tolerance)
+WORD_GAP = 3.0
+
+
+def _runs(chars) -> List[list]:
+    out: List[list] = []
+    for ch in sorted(chars, key=lambda c: c["x0"]):
+        if out and ch["x0"] - out[-1][-1]["x1"] <= RUN_SPLIT * max(ch["size"], 1.0):
+            out[-1].append(ch)
+        else:
+            out.append([ch])
+    return out
+
+
+def _joins_line(run, host) -> bool:
+    """Does ``run`` (characters of another pdfplumber line) belong on the line of ``host`` chars:
+    in a gap of it (no character overlaps it across), next to one of its characters, and
+    overlapping that character vertically by most of its height?"""
+    rx0, rx1 = run[0]["x0"], run[-1]["x1"]
+    if any(c["x0"] < rx1 - 0.5 and c["x1"] > rx0 + 0.5 for c in host):
+        return False
+    size = max(c["size"] for c in run) or 1.0
+    left = max((c for c in host if c["x1"] <= rx0 + 0.5), key=lambda c: c["x1"], default=None)
+    right = min((c for c in host if c["x0"] >= rx1 - 0.5), key=lambda c: c["x0"], default=None)
+    top, bottom = min(c["top"] for c in run), max(c["bottom"] for c in run)
+    for nb, gap in ((left, rx0 - left["x1"] if left else None), (right, right["x0"] - rx1 if right else None)):
+        if nb is None or gap > RUN_GAP * size:
+            continue
+        overlap = min(bottom, nb["bottom"]) - max(top, nb["top"])
+        if overlap >= LINE_OVERLAP * min(bottom - top, nb["bottom"] - nb["top"]):
+            return True
+    return False
+
+
+def _line_of(chars, like) -> dict:
+    chars = sorted(chars, key=lambda c: c["x0"])
+    text = ""
+    for k, ch in enumerate(chars):
+        if k and ch["x0"] - chars[k - 1]["x1"] > WORD_GAP:
+            text += " "
+        text += ch["text"]
+    # the line keeps its own top (reading order among lines and tables is by top)
+    return dict(like, chars=chars, text=text, x0=chars[0]["x0"], x1=max(c["x1"] for c in chars),
+                bottom=max(like["bottom"], max(c["bottom"] for c in chars)))
+
+
+def _join_shifted_runs(lines: List[dict]) -> List[dict]:
+    """pdfplumber clusters text lines by the tops of their words, so figures printed a few points
+    below the Chinese text of their line ("基本支出" / "5377.64" / "万元") come out as a line of
+    their own. Runs of one line that sit in the gaps of an overlapping line, right next to its
+    characters, are moved onto it; lines that do not overlap are left exactly as they were."""
+    lines = [dict(ln, chars=list(ln.get("chars") or [])) for ln in lines]
+    changed = set()
+    for i, a in enumerate(lines):
+        for k in range(i + 1, len(lines)):
+            b = lines[k]
+            if not a["chars"] or b["top"] >= a["bottom"]:
+                break
+            if not b["chars"]:
+                continue
+            hi, di = (i, k) if len(a["chars"]) >= len(b["chars"]) else (k, i)
+            host, donor = lines[hi], lines[di]
+            keep = []
+            for run in _runs(donor["chars"]):
+                if _joins_line(run, host["chars"]):
+                    host["chars"].extend(run)
+                    changed.add(hi)
+                else:
+                    keep.extend(run)
+            if len(keep) != len(donor["chars"]):
+                donor["chars"] = keep
+                changed.add(di)
+    out = []
+    for i, ln in enumerate(lines):
+        if i not in changed:
+            out.append(ln)
+        elif ln["chars"]:
+            out.append(_line_of(ln["chars"], ln))
+    return out
+
+
 def _orphan_row_of(line, frags: List[Fragment]) -> Optional[Fragment]:
     """A table row drawn without its rules (first row on a page, last row above a break):
     a text line touching a table, inside its width, carrying an amount."""
@@ -178,6 +268,31 @@ def _orphan_row_of(line, frags: List[Fragment]) -> Optional[Fragment]:
         if -1 <= gap_above <= 20 or -1 <= gap_below <= 20:
             return f
     return None
+
+
+def _last_row_room(table, f: Fragment, chars) -> List[Optional[float]]:
+    """Per column of ``f``: the room left free right of the last text line of the last row's cell,
+    in character widths (cell padding taken off). A wrapped text cut by the page break leaves
+    about none; a label that ended leaves the rest of its cell."""
+    row = table.rows[-1]
+    inside = {}
+    for c in row.cells:
+        if c is not None:
+            inside[c] = [ch for ch in chars if c[0] <= (ch["x0"] + ch["x1"]) / 2 <= c[2]
+                         and c[1] <= (ch["top"] + ch["bottom"]) / 2 <= c[3] and ch["text"].strip()]
+    # the cell padding: the smallest gap between a cell's left edge and its text
+    pads = [min(ch["x0"] for ch in chs) - c[0] for c, chs in inside.items() if chs]
+    pad = max(0.0, min(pads)) if pads else 0.0
+    out: List[Optional[float]] = [None] * len(f.col_x)
+    for c, chs in inside.items():
+        if not chs:
+            continue
+        last_top = max(ch["top"] for ch in chs)
+        size = max(ch["size"] for ch in chs) or 1.0
+        last = [ch for ch in chs if ch["top"] > last_top - size / 2]
+        j = min(range(len(f.col_x)), key=lambda k: abs(f.col_x[k] - c[0]))
+        out[j] = max(0.0, c[2] - max(ch["x1"] for ch in last) - pad) / size
+    return out
 
 
 def _attach_row(f: Fragment, line) -> None:
@@ -195,6 +310,7 @@ def _attach_row(f: Fragment, line) -> None:
         f.top = float(line["top"])
     else:
         f.rows.append(row)
+        f.last_row_room = []  # the new last row has no drawn cells to measure
         f.row_tops.append(float(line["top"]))
         f.row_bottoms.append(float(line["bottom"]))
         f.bottom = float(line["bottom"])
@@ -243,6 +359,7 @@ def read_pdf(path: str) -> RawDocument:
                     f = _fragment(t, page_no, float(page.height))
                     # a one-column "table" is a framed paragraph: keep its text as text
                     if f is not None and f.rows and len(f.col_x) >= 2:
+                        f.last_row_room = _last_row_room(t, f, p.chars)
                         frags.append(f)
                         bboxes.append(t.bbox)
 
@@ -258,7 +375,7 @@ def read_pdf(path: str) -> RawDocument:
 
                 rest = p.filter(outside) if bboxes else p
                 lines = []
-                for ln in rest.extract_text_lines(return_chars=True):
+                for ln in _join_shifted_runs(rest.extract_text_lines(return_chars=True)):
                     txt = ln["text"].strip()
                     if not txt:
                         continue

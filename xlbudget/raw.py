@@ -33,6 +33,9 @@ class Fragment:
     rows: List[List[Optional[str]]]
     row_tops: List[float] = field(default_factory=list)
     row_bottoms: List[float] = field(default_factory=list)
+    # per column, for the last row: room left free right of the cell's last text line, in character
+    # widths (a wrapped text the page break cut leaves almost none); empty when not measured
+    last_row_room: List[Optional[float]] = field(default_factory=list)
 
 
 Block = Union[TextLine, Fragment]

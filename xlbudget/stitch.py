@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import List
+from typing import List, Optional
 
 from .numbers import looks_numeric
 from .raw import Fragment, RawDocument, TextLine
@@ -216,6 +216,35 @@ def _mostly_in(row: List[str], words: set) -> bool:
     return len(filled) >= 2 and sum(1 for c in filled if c in words) >= HEADER_REPEAT_SHARE * len(filled)
 
 
+# a text wrapped at a cell's edge leaves less room on its last line than the next unit of text
+# needs plus this (in character widths): punctuation may not start a line and pulls one more
+# character down with it
+CUT_CELL_SLACK = 2.0
+_OPENERS, _CLOSERS = "（(〔《“‘[【", "）)〕》”’]】、，。；：！？,.;:!?%"
+_UNIT_RE = re.compile("^[" + re.escape(_OPENERS) + "]*(?:[!-~]+|.)[" + re.escape(_CLOSERS) + "]*")
+
+
+def _unit_width(text: str) -> float:
+    """Width in character widths of the first unit a line cannot break inside (a Latin word or
+    figure, a CJK character, with the brackets and punctuation stuck to it); ASCII is half width."""
+    m = _UNIT_RE.match(text.strip())
+    unit = m.group(0) if m else text.strip()[:1]
+    return sum(0.5 if c.isascii() else 1.0 for c in unit)
+
+
+def _ended_cells(prev: Fragment, nxt: List[str], edges: List[float]) -> bool:
+    """Does ``nxt`` put text under a cell of ``prev``'s last row whose last line left room for
+    that text? Then the cell ended on its page: ``nxt`` is a row of its own (a form's
+    "年度重点任务 | 核心职能" above "| 管理全市…"), not the rest of a row cut by the break."""
+    room: List[Optional[float]] = [None] * len(edges)
+    for j, x in enumerate(prev.col_x):
+        if j < len(prev.last_row_room):
+            k = min(range(len(edges)), key=lambda e: abs(edges[e] - x))
+            room[k] = prev.last_row_room[j]
+    return any(b.strip() and room[j] is not None and room[j] > _unit_width(b) + CUT_CELL_SLACK
+               for j, b in enumerate(nxt))
+
+
 def _assemble(t: LogicalTable) -> None:
     edges = _merge_edges([f.col_x for f in t.fragments])
     t.col_x = edges
@@ -241,7 +270,8 @@ def _assemble(t: LogicalTable) -> None:
                 m += 1
             if m:
                 t.header_changes.append((f.page, [list(r) for r in fr[:m]]))
-        if k > 0 and rows and fr and _is_split_row(rows[-1], fr[0]):
+        if k > 0 and rows and fr and _is_split_row(rows[-1], fr[0]) and not _ended_cells(
+                t.fragments[k - 1], fr[0], edges):
             rows[-1] = [a + b for a, b in zip(rows[-1], fr[0])]
             masks[-1] = [ma and mb for ma, mb in zip(masks[-1], fm[0])]
             fr, fm = fr[1:], fm[1:]
