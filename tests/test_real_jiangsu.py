@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from conftest import REAL, imported
+from conftest import REAL, imported, need
 from xlbudget import rules
 
 PDFS = sorted(REAL.glob("*/*.pdf")) if REAL.exists() else []
@@ -88,3 +88,11 @@ def test_narrative_claims_of_real_disclosures_agree_with_their_tables():
     c = next(c for c in doc.claims if c.subject == "科目:住房公积金")
     assert c.amount == D("1442.74")
     assert c.amount in {ctx.value(ref) for ref, _ in targets["科目:住房公积金"]}
+
+
+@pytest.mark.slow
+def test_department_read_from_the_narrative_when_the_cover_is_an_image():
+    # 政协 2019: the cover is a picture; the narrative opens its sentences with the name
+    doc = imported(need(REAL / "江苏省政协办公厅" / "江苏省政协办公厅2019年度部门预算.pdf"))
+    assert doc.department == "江苏省政协办公厅"
+    assert not [f for f in doc.diagnostics if f.id == "EXTRACT.no-department"]

@@ -31,6 +31,8 @@ FIGURE_RE = re.compile(r"\d\.\d{2}(?!\d)")
 # a document with this many tables is a disclosure, not a table cut out of one
 DISCLOSURE_MIN_TABLES = 3
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
+# how the name of a government unit ends
+ORG_SUFFIX_RE = re.compile(r"(办公室|办公厅|厅|局|委员会|委|院|办|会|部|室|中心|所|站|馆|队|处)$")
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号|类款项")
 # a title line this short without a title word is the wrapped tail of the line above ("表")
 TITLE_TAIL_MAX = 3
@@ -566,7 +568,13 @@ def _guess_department(raw: RawDocument, tables: List[Table]) -> Optional[str]:
             t = b.text.strip()
             if re.search(r"(办公室|厅|局|委员会|院|办|会|部)$", t) and len(t) <= 30 and not re.search(r"\d", t):
                 return t
-    return None
+    # no cover text (a cover printed as an image): the name the narrative keeps opening its
+    # sentences with, "江苏省政协办公厅 2019 年度收入、支出预算总计…", said at least twice
+    named = Counter(m.group(1) for b in raw.blocks if isinstance(b, TextLine)
+                    for m in [re.match(r"^(?:附件[:：])?(\S{4,30}?)\s*20\d{2}\s*年", b.text.strip())]
+                    if m and plausible(m.group(1)) and ORG_SUFFIX_RE.search(m.group(1)))
+    name, count = named.most_common(1)[0] if named else (None, 0)
+    return name if count >= 2 else None
 
 
 def _cover_title(raw: RawDocument) -> str:
