@@ -24,7 +24,7 @@ from . import classify
 from .codes import CLASSES
 from .model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding, Row, Table
 from .numbers import fmt, half_ulp, looks_numeric
-from .vocabulary import GRAND_TOTAL_RE
+from .vocabulary import GRAND_TOTAL_RE, TOTAL_LABEL_RE
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -478,7 +478,7 @@ def _items_of(t: Table) -> List[_RawItem]:
                     for a in vcols:
                         m = norm_measure(t.columns[a], side) if a < len(t.columns) else f"列{a + 1}"
                         vals.setdefault(m, r.cells[a].value if a < len(r.cells) else None)
-                    is_total = bool(re.match(r"^(本年)?(收入|支出)?(合计|总计|小计)$|^(当年)(收入|支出)小计$", norm_label(label)))
+                    is_total = bool(TOTAL_LABEL_RE.match(norm_label(label)))
                     add(f"{side}:{norm_label(label)}",
                         _RawItem("", None, f"{side}：{label}", None, is_total, vals))
             return items

@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import List, Optional, Tuple
+from typing import List, Optional, Tuple, Union
 
 from . import classify, codes, diagnose
 from .model import Cell, Document, Row, Table
 from .narrative import extract_claims
 from .numbers import looks_numeric, parse_amount
 from .raw import RawDocument, TextLine
+from .settings import StitchSettings
 from .stitch import LogicalTable, group_tables, is_page_furniture
+from .vocabulary import EMPTY_TABLE_RE, TOTAL_RE, UNIT_RE, YEAR_RE
 
-UNIT_RE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(万元|元|千元|亿元)")
 DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|单\s*位|金额单位|$)")
 LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+|附表\s*\d+|部门公开表\s*\d+)")
-EMPTY_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空|此表为空|本表无内容")
-YEAR_RE = re.compile(r"(20\d{2})\s*年")
 # a narrative sentence about money: 万元 in a clause ("…基本支出5377.64万元，占55.10%；"); a blank
 # template's "XXX万元" is no figure
 NARRATIVE_LINE_RE = re.compile(r"(?<![XＸx×*＊])万元\s*[，。；,;]|[，。；,;][^，。；,;]*(?<![XＸx×*＊])万元")
@@ -30,7 +29,6 @@ NARRATIVE_MIN_LINES = 2
 FIGURE_RE = re.compile(r"\d\.\d{2}(?!\d)")
 # a document with this many tables is a disclosure, not a table cut out of one
 DISCLOSURE_MIN_TABLES = 3
-TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
 # how the name of a government unit ends
 ORG_SUFFIX_RE = re.compile(r"(办公室|办公厅|厅|局|委员会|委|院|办|会|部|室|中心|所|站|馆|队|处)$")
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号|类款项")
@@ -104,7 +102,7 @@ def _header_rows(rows: List[List[str]], masks: Optional[List[List[bool]]] = None
         if re.match(r"^[一二三四五六七八九十]+、", first.strip()) and (
                 len([c for c in r if c.strip()]) == 1 or any(looks_numeric(c) for c in r)):
             return i
-        if EMPTY_RE.search("".join(r)):
+        if EMPTY_TABLE_RE.search("".join(r)):
             return i
         if i >= 1 and r and r[0].strip() and not others and len(rows) > i + 1:
             return i  # an item row printed without amounts (an empty line of the table)
@@ -363,12 +361,12 @@ def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Tabl
     kind = classify.kind_from_title(title or "")
     if kind is None:
         kind = classify.kind_from_columns(" ".join(columns)) or "other"
-    empty = bool(EMPTY_RE.search("".join("".join(r) for r in rows))) or any(
-        EMPTY_RE.search(t.text) for t in lt.after[:2]
+    empty = bool(EMPTY_TABLE_RE.search("".join("".join(r) for r in rows))) or any(
+        EMPTY_TABLE_RE.search(t.text) for t in lt.after[:2]
     )
     body_rows = []
     for r, pg in zip(body, pages[h:]):
-        if EMPTY_RE.search("".join(r)) and not any(looks_numeric(c) for c in r):
+        if EMPTY_TABLE_RE.search("".join(r)) and not any(looks_numeric(c) for c in r):
             continue
         cells = [Cell(text=c, value=parse_amount(c), page=pg) for c in r]
         body_rows.append(Row(cells=cells, page=pg))
@@ -624,8 +622,8 @@ def _doubt_reading(doc: Document, lines: List[TextLine]) -> None:
         doc.doubt("no-department", "no department name found above the tables or in the first lines")
 
 
-def build_document(raw: RawDocument) -> Document:
-    logical = group_tables(raw)
+def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] = None) -> Document:
+    logical = group_tables(raw, stitch)
     doubts: list = []  # (slug, message, page) of what the parse was unsure about
     read = [(lt, _table_from_logical(lt, doubts)) for lt in logical if lt.rows]
     tables = [t for lt, t in read if t.rows or t.header]

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from .numbers import looks_numeric
 from .raw import Fragment, RawDocument, TextLine
+from .settings import StitchSettings
+from .vocabulary import LEVEL_WORDS, TITLE_SUFFIX, TOTAL_LABEL_RE, starts_item
 
-_TITLE_IN_GRID_RE = re.compile(r"(总表|预算表|决算表|明细表|统计表|绩效目标表|自评表|申报表)")
-_TITLE_END_RE = re.compile(r"(总表|预算表|决算表|明细表|统计表|绩效目标表|自评表|申报表)(（[^）]{0,20}）|\([^)]{0,20}\))?"
+_TITLE_IN_GRID_RE = re.compile(TITLE_SUFFIX)
+_TITLE_END_RE = re.compile(TITLE_SUFFIX + r"(（[^）]{0,20}）|\([^)]{0,20}\))?"
                            r"(部门(名称)?[:：].*|单位[:：].*)?$")
 _PAGE_NO_RE = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?([/／]\s*\d+)?(\s*(页|共\s*\d+\s*页))?[-—–\s]*$")
 
@@ -44,11 +46,12 @@ class LogicalTable:
         return sorted({f.page for f in self.fragments})
 
 
-def _same_width(a: Fragment, b: Fragment, tol: float = 6.0) -> bool:
+def _same_width(a: Fragment, b: Fragment, s: StitchSettings) -> bool:
+    tol = s.same_width_tolerance
     return abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol
 
 
-def _merge_edges(edge_lists: List[List[float]], tol: float = 7.0) -> List[float]:
+def _merge_edges(edge_lists: List[List[float]], tol: float) -> List[float]:
     xs = sorted(x for lst in edge_lists for x in lst)
     out: List[float] = []
     for x in xs:
@@ -75,52 +78,55 @@ def _remap(frag: Fragment, edges: List[float]):
     return rows, masks
 
 
-def _spill(line: TextLine, frag: Fragment) -> bool:
+def _spill(line: TextLine, frag: Fragment, s: StitchSettings) -> bool:
     """A few characters of a cell cut at the page break, printed just above the next grid."""
     t = line.text.strip()
-    return (line.page == frag.page and -6 <= frag.top - line.bottom <= 20 and len(t) <= 10
-            and frag.x0 - 2 <= line.x0 <= frag.x1 and not re.search(r"[，。；：:]", t) and not looks_numeric(t))
+    return (line.page == frag.page and -s.spill_overlap <= frag.top - line.bottom <= s.spill_max_gap
+            and len(t) <= s.spill_max_chars and frag.x0 - s.edge_slack <= line.x0 <= frag.x1
+            and not re.search(r"[，。；：:]", t) and not looks_numeric(t))
 
 
-def _similar_grid(a: Fragment, b: Fragment) -> bool:
+def _similar_grid(a: Fragment, b: Fragment, s: StitchSettings) -> bool:
     """Same width, or the same left edge and most column edges in common."""
-    if _same_width(a, b):
+    if _same_width(a, b, s):
         return True
-    if abs(a.x1 - b.x1) <= 6.0 and b.x0 > a.x0 and all(any(abs(x - y) <= 3.0 for y in a.col_x) for x in b.col_x):
+    tol, match = s.same_width_tolerance, s.column_match_tolerance
+    if abs(a.x1 - b.x1) <= tol and b.x0 > a.x0 and all(any(abs(x - y) <= match for y in a.col_x) for x in b.col_x):
         return True  # the next page draws no cells for an empty first column
-    if abs(a.x0 - b.x0) > 6.0:
+    if abs(a.x0 - b.x0) > tol:
         return False
-    common = sum(1 for x in a.col_x if any(abs(x - y) <= 3.0 for y in b.col_x))
+    common = sum(1 for x in a.col_x if any(abs(x - y) <= match for y in b.col_x))
     return common >= max(3, 2 * min(len(a.col_x), len(b.col_x)) // 3)
 
 
-def _continues(prev: Fragment, frag: Fragment, between: List[TextLine]) -> bool:
+def _continues(prev: Fragment, frag: Fragment, between: List[TextLine], s: StitchSettings) -> bool:
     if frag.page != prev.page + 1:
         return False
-    if any(not is_page_furniture(t.text) and not _spill(t, frag) for t in between):
+    if any(not is_page_furniture(t.text) and not _spill(t, frag, s) for t in between):
         return False
-    if not _similar_grid(prev, frag):
+    if not _similar_grid(prev, frag, s):
         return False
     # a table whose title is printed inside its own first row starts anew
     first = [c for c in (frag.rows[0] if frag.rows else []) if c and c.strip()]
     if len(first) == 1 and _TITLE_IN_GRID_RE.search(first[0][:60]):
         return False
     # previous fragment must run to the lower part of its page
-    return prev.bottom > prev.page_height * 0.72
+    return prev.bottom > prev.page_height * s.continuation_min_bottom
 
 
-def group_tables(raw: RawDocument) -> List[LogicalTable]:
+def group_tables(raw: RawDocument, settings: Union[None, StitchSettings, dict] = None) -> List[LogicalTable]:
+    s = StitchSettings.resolve(settings)
     tables: List[LogicalTable] = []
     pending: List[TextLine] = []
     for b in raw.blocks:
         if isinstance(b, TextLine):
             pending.append(b)
             continue
-        if tables and _continues(tables[-1].fragments[-1], b, pending):
+        if tables and _continues(tables[-1].fragments[-1], b, pending, s):
             prev = tables[-1].fragments[-1]
             for ln in pending:  # text spilled over the break goes back into the cut cell
-                if _spill(ln, b) and prev.rows:
-                    j = max([k for k, x in enumerate(prev.col_x) if x <= ln.x0 + 2] or [0])
+                if _spill(ln, b, s) and prev.rows:
+                    j = max([k for k, x in enumerate(prev.col_x) if x <= ln.x0 + s.edge_slack] or [0])
                     row = prev.rows[-1]
                     row[j] = (row[j] or "") + ln.text.strip()
             tables[-1].fragments.append(b)
@@ -133,7 +139,7 @@ def group_tables(raw: RawDocument) -> List[LogicalTable]:
     if tables:
         tables[-1].after = [t for t in pending if t.page == tables[-1].fragments[-1].page][:6]
     for t in tables:
-        _assemble(t)
+        _assemble(t, s)
     out: List[LogicalTable] = []
     for t in tables:
         out.extend(_split_at_titles(t))
@@ -171,21 +177,19 @@ def _is_data_row(row: List[str]) -> bool:
     return any(looks_numeric(c) and "." in c for c in row)
 
 
-_NEW_ROW_RE = re.compile(
-    r"^(\d{3,}|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]\D|其中|合\s*计|小\s*计|总\s*计|"
-    r"[A-Z]\d{2,}|指标\d)"
-)
+# besides items and totals, 绩效 forms open rows with indicator numbers (A01, 指标1)
+_INDICATOR_RE = re.compile(r"^([A-Z]\d{2,}|指标\d)")
 
 
-# a row closing a block: 合计 / 总计 / 小计 / 本年收入合计 … is printed whole, never cut
-_TOTAL_ROW_RE = re.compile(r"^(合计|总计|小计|部门合计|本年(收入|支出)(合计|小计)|(收入|支出)(合计|总计))$")
+def _starts_new_row(text: str) -> bool:
+    return starts_item(text) or bool(_INDICATOR_RE.match(text.strip()))
 
 
 def _is_complete_row(row: List[str]) -> bool:
     """A total row, or a row whose labels each already carry their amount on both sides
     ("本年收入合计 | 232.50 | 本年支出合计 | 244.00"): nothing of it runs onto the next page."""
     filled = ["".join(c.split()) for c in row if c.strip()]
-    if any(_TOTAL_ROW_RE.match(c) for c in filled):
+    if any(TOTAL_LABEL_RE.match(c) for c in filled):
         return True
     labels = [k for k, c in enumerate(filled) if not looks_numeric(c)]
     return len(labels) >= 2 and all(k + 1 < len(filled) and looks_numeric(filled[k + 1]) for k in labels)
@@ -202,24 +206,16 @@ def _is_split_row(prev: List[str], nxt: List[str]) -> bool:
             continue
         if not a.strip():
             return False  # a cell that was empty above cannot continue
-        if b == a or looks_numeric(b) or looks_numeric(a) or _NEW_ROW_RE.match(b.strip()) or b.strip() in ("类", "款", "项"):
+        if b == a or looks_numeric(b) or looks_numeric(a) or _starts_new_row(b) or b.strip() in LEVEL_WORDS:
             return False
     return True
 
 
-# share of a row's words that must be header words for the row to be a (changed) header repeat
-HEADER_REPEAT_SHARE = 0.6
-
-
-def _mostly_in(row: List[str], words: set) -> bool:
+def _mostly_in(row: List[str], words: set, share: float) -> bool:
     filled = ["".join(c.split()) for c in row if c.strip()]
-    return len(filled) >= 2 and sum(1 for c in filled if c in words) >= HEADER_REPEAT_SHARE * len(filled)
+    return len(filled) >= 2 and sum(1 for c in filled if c in words) >= share * len(filled)
 
 
-# a text wrapped at a cell's edge leaves less room on its last line than the next unit of text
-# needs plus this (in character widths): punctuation may not start a line and pulls one more
-# character down with it
-CUT_CELL_SLACK = 2.0
 _OPENERS, _CLOSERS = "（(〔《“‘[【", "）)〕》”’]】、，。；：！？,.;:!?%"
 _UNIT_RE = re.compile("^[" + re.escape(_OPENERS) + "]*(?:[!-~]+|.)[" + re.escape(_CLOSERS) + "]*")
 
@@ -232,7 +228,7 @@ def _unit_width(text: str) -> float:
     return sum(0.5 if c.isascii() else 1.0 for c in unit)
 
 
-def _ended_cells(prev: Fragment, nxt: List[str], edges: List[float]) -> bool:
+def _ended_cells(prev: Fragment, nxt: List[str], edges: List[float], slack: float) -> bool:
     """Does ``nxt`` put text under a cell of ``prev``'s last row whose last line left room for
     that text? Then the cell ended on its page: ``nxt`` is a row of its own (a form's
     "年度重点任务 | 核心职能" above "| 管理全市…"), not the rest of a row cut by the break."""
@@ -241,12 +237,12 @@ def _ended_cells(prev: Fragment, nxt: List[str], edges: List[float]) -> bool:
         if j < len(prev.last_row_room):
             k = min(range(len(edges)), key=lambda e: abs(edges[e] - x))
             room[k] = prev.last_row_room[j]
-    return any(b.strip() and room[j] is not None and room[j] > _unit_width(b) + CUT_CELL_SLACK
+    return any(b.strip() and room[j] is not None and room[j] > _unit_width(b) + slack
                for j, b in enumerate(nxt))
 
 
-def _assemble(t: LogicalTable) -> None:
-    edges = _merge_edges([f.col_x for f in t.fragments])
+def _assemble(t: LogicalTable, s: StitchSettings) -> None:
+    edges = _merge_edges([f.col_x for f in t.fragments], s.column_merge_tolerance)
     t.col_x = edges
     rows: List[List[str]] = []
     masks: List[List[bool]] = []
@@ -255,7 +251,7 @@ def _assemble(t: LogicalTable) -> None:
     for k, f in enumerate(t.fragments):
         fr, fm = _remap(f, edges)
         if k == 0:
-            first_rows = fr[:6]
+            first_rows = fr[:s.repeated_header_rows]
         else:
             # drop header rows repeated at the top of the continuation
             n = 0
@@ -266,12 +262,12 @@ def _assemble(t: LogicalTable) -> None:
             lead = next((i for i, r in enumerate(first_rows) if _is_data_row(r)), len(first_rows))
             band = {"".join(c.split()) for r in first_rows[:lead] for c in r if c.strip() and not looks_numeric(c)}
             m = 0
-            while m < len(fr) and not _is_data_row(fr[m]) and _mostly_in(fr[m], band):
+            while m < len(fr) and not _is_data_row(fr[m]) and _mostly_in(fr[m], band, s.header_repeat_share):
                 m += 1
             if m:
                 t.header_changes.append((f.page, [list(r) for r in fr[:m]]))
         if k > 0 and rows and fr and _is_split_row(rows[-1], fr[0]) and not _ended_cells(
-                t.fragments[k - 1], fr[0], edges):
+                t.fragments[k - 1], fr[0], edges, s.cut_cell_slack):
             rows[-1] = [a + b for a, b in zip(rows[-1], fr[0])]
             masks[-1] = [ma and mb for ma, mb in zip(masks[-1], fm[0])]
             fr, fm = fr[1:], fm[1:]

@@ -13,6 +13,8 @@ from typing import Optional
 
 # a row label that opens with a total word: 合计, 总计, 小计, 本年收入合计 … (spaces allowed: "合  计")
 TOTAL_RE = re.compile(r"^(合\s*计|总\s*计|小\s*计|部门合计|本年收入合计|本年支出合计|收入总计|支出总计)")
+# a whole total label, nothing else in the cell: a row closing a block, printed whole
+TOTAL_LABEL_RE = re.compile(r"^(部门合计|(本年|当年)?(收入|支出)?(合计|总计|小计))$")
 # the grand total of a table (the row every 类 sums to)
 GRAND_TOTAL_RE = re.compile(r"^(合计|总计|部门合计)$")
 # an enumerated item or a sub-item marker: 一、 （一） (1) 1. 1、 其中
