@@ -87,13 +87,17 @@ def _pdf(pages):
 
 
 def test_partly_scanned_pdf_imports_with_a_warning(tmp_path):
+    # page 1: a narrative sentence and a small ruled table, page 2: no text at all (a scan).
+    # (This test used a text PDF with no table and no claim; such a file is now refused, exit 2,
+    # see test_hostile_pdf.py; the disclosure here keeps what the test is about: the warning.)
+    from hostile.make_corpus import disclosure_pdf
+
     pdf = tmp_path / "mixed.pdf"
-    pdf.write_bytes(_pdf([b"BT /F1 12 Tf 72 712 Td (Budget 2024) Tj ET", b""]))
+    pdf.write_bytes(disclosure_pdf(blank_pages=1))
     out = tmp_path / "mixed.xlsx"
     r = run("import", str(pdf), "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert "pages without a text layer" in r.stderr and ": 2" in r.stderr
-    assert "no ruled table" in r.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "元数据"
     meta = {row[0].value: row[1].value for row in wb["元数据"].iter_rows(max_row=10)}

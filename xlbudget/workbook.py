@@ -8,7 +8,11 @@
   file validates in Excel, WPS or LibreOffice without the add-in;
 * 叙述 (narrative claims) and 问题 (findings of the engine).
 
-Text from the PDF that starts with ``= + - @`` is written as text, never a formula.
+Text from the PDF goes through ONE helper, :func:`text_cell` (also used by the comparison and the
+batch summary): it is written as a string, never a formula (``= + - @``, also after leading
+tabs/CR/spaces, get Excel's quote prefix), control and XML-illegal characters are dropped, a text
+over Excel's 32,767-character cell limit is cut with a visible marker and the cut is recorded.
+Sheet names are made safe and unique by :func:`sheet_title`.
 """
 from __future__ import annotations
 
@@ -21,8 +25,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import __version__, classify, rules
 from .vocabulary import is_total_label
-from .model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, Row, Table, XlbudgetError,
-                    extraction_warning)
+from .model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, OutputError, Row, Table,
+                    XlbudgetError, extraction_warning)
 
 META_SHEET = "元数据"
 CHECK_SHEET = "校验"
@@ -31,7 +35,64 @@ FINDING_SHEET = "问题"
 OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
 FORMULA_START = ("=", "+", "-", "@")
-_BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\]")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")
+EXCEL_MAX_CHARS = 32767  # Excel's limit of characters (UTF-16 units) in one cell
+EXCEL_MAX_SHEET = 31  # Excel's limit of characters in a sheet name
+CUT_MARK = "…[截断]"  # appended where a text was cut to EXCEL_MAX_CHARS
+# characters XML 1.0 (and so .xlsx) cannot hold: C0 controls except tab/LF/CR, U+FFFE/U+FFFF, surrogates
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_FORMULA_LEAD = re.compile(r"^[\s]*[=+\-@]")  # what a spreadsheet may take for a formula (also CSV export)
+
+
+def _utf16_len(s: str) -> int:
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def safe_text(text) -> Tuple[str, bool]:
+    """(text an .xlsx cell can hold, whether it was cut): XML-illegal characters dropped, cut to
+    :data:`EXCEL_MAX_CHARS` with :data:`CUT_MARK`."""
+    s = _XML_ILLEGAL.sub("", str(text))
+    if len(s) <= EXCEL_MAX_CHARS // 2 or _utf16_len(s) <= EXCEL_MAX_CHARS:
+        return s, False
+    keep = EXCEL_MAX_CHARS - len(CUT_MARK)
+    s = s[:keep]
+    while _utf16_len(s) > keep:  # characters outside the BMP count twice in Excel
+        s = s[:-1]
+    return s + CUT_MARK, True
+
+
+def text_cell(ws, row: int, col: int, text):
+    """Write PDF (or user) text into a cell: always a string, never a formula. A text that
+    starts like a formula also gets Excel's quote prefix, so editing the cell keeps it text.
+    A cut is recorded in ``ws.parent.xlb_cut`` (list of 'sheet'!cell)."""
+    s, cut = safe_text(text)
+    c = ws.cell(row=row, column=col)
+    c.value = s
+    c.data_type = "s"
+    if _FORMULA_LEAD.match(s):
+        c.quotePrefix = True
+    if cut:
+        wb = ws.parent
+        if not hasattr(wb, "xlb_cut"):
+            wb.xlb_cut = []
+        wb.xlb_cut.append(f"'{ws.title}'!{c.coordinate}")
+    return c
+
+
+def sheet_title(name: str, used: set) -> str:
+    """A valid, unique sheet name (Excel: 1-31 characters, none of []:*?/\\, no leading or trailing
+    apostrophe, unique ignoring case); ``used`` holds the names taken so far and is updated."""
+    base = _BAD_SHEET_CHARS.sub("_", safe_text(name)[0])
+    base = "".join(ch for ch in base if ch.isprintable()).strip().strip("'").strip() or "表"
+    base = base[:EXCEL_MAX_SHEET]
+    taken = {u.casefold() for u in used}
+    title, n = base, 2
+    while title.casefold() in taken:
+        suffix = f"_{n}"
+        title = base[:EXCEL_MAX_SHEET - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    return title
 
 
 def _col_letter(n: int) -> str:
@@ -53,13 +114,7 @@ class Layout:
             base = classify.sheet_name(t.kind)
             if key != t.kind:
                 base = f"{base}{key.rsplit('_', 1)[-1]}"
-            name = _BAD_SHEET_CHARS.sub("_", base)[:31]
-            n = 2
-            while name in used:
-                name = f"{base[:28]}_{n}"
-                n += 1
-            used.add(name)
-            self.sheets[key] = name
+            self.sheets[key] = sheet_title(base, used)
             # row 1 title, row 2 info, then the printed header rows, then the Excel Table header
             self.first_row[key] = 3 + len(t.header) + 1
 
@@ -71,11 +126,7 @@ class Layout:
         return f"'{sheet}'!{a}"
 
 
-def _text_cell(ws, row: int, col: int, text: str):
-    c = ws.cell(row=row, column=col)
-    c.value = text
-    c.data_type = "s"  # never a formula, whatever the first character
-    return c
+_text_cell = text_cell  # the one helper, under its former name
 
 
 def _set_value(ws, row: int, col: int, cell: Cell):
@@ -91,7 +142,7 @@ def _set_value(ws, row: int, col: int, cell: Cell):
 def _unique(names: Sequence[str]) -> List[str]:
     out, seen = [], {}
     for n in names:
-        n = (n or "列").replace("\n", "")
+        n = safe_text(n or "列")[0].replace("\n", "").replace("\r", "") or "列"
         if n in seen:
             seen[n] += 1
             n = f"{n}_{seen[n]}"
@@ -226,8 +277,8 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
 
     # --- overview: main totals and the state of the checks
     ov = wb.create_sheet(OVERVIEW_SHEET, 1)
-    ov["A1"] = f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览"
-    ov["A1"].font = Font(bold=True, size=12)
+    _text_cell(ov, 1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览").font = Font(bold=True,
+                                                                                                    size=12)
     for j, h in enumerate(["指标", f"金额（{doc.unit or '万元'}）", "来源"], start=1):
         c = ov.cell(row=3, column=j, value=h)
         c.font, c.fill = bold, grey
@@ -322,6 +373,13 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
         pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
         _text_cell(ws, i, 8, ",".join(map(str, pages)))
+    cuts = getattr(wb, "xlb_cut", [])
+    if cuts:  # the visible marker is in the cells; the list travels with the workbook as a doubt
+        i = len(findings) + 2
+        _text_cell(ws, i, 1, EXTRACTION_PREFIX + "text-cut")
+        _text_cell(ws, i, 2, "warning")
+        _text_cell(ws, i, 3, f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
+                             f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
     ws.column_dimensions["C"].width = 90
     ws.column_dimensions["G"].width = 40
 
@@ -333,11 +391,12 @@ def save_atomic(wb, path: str) -> str:
     replaced whole or not at all."""
     d = os.path.dirname(os.path.abspath(path)) or "."
     try:
-        os.makedirs(d, exist_ok=True)
+        os.makedirs(d, exist_ok=True)  # library callers; the command line refuses a missing -o folder first
         fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=".xlsx", dir=d)
         os.close(fd)
     except OSError as e:
-        raise XlbudgetError(f"{path}: cannot write there ({e.strerror or e})") from e
+        raise OutputError(f"cannot write there ({e.strerror or e}), {path}",
+                          hint="check the folder exists and is writable") from e
     try:
         wb.save(tmp)
         umask = os.umask(0)
@@ -347,7 +406,8 @@ def save_atomic(wb, path: str) -> str:
     except OSError as e:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise XlbudgetError(f"{path}: cannot write ({e.strerror or e}); nothing was changed") from e
+        raise OutputError(f"cannot write ({e.strerror or e}), {path}",
+                          hint="nothing was changed; check free space and permissions") from e
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
