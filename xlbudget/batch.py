@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -75,11 +76,11 @@ def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR)
     try:
-        from .importer import import_pdf
+        from .importer import import_disclosure
         from .rules import check
         from .workbook import write_workbook
 
-        doc = import_pdf(pdf)
+        doc = import_disclosure(pdf)  # a PDF holding no disclosure is an error, not an empty "ok"
         findings = check(doc)
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
         write_workbook(doc, out, findings=findings)
@@ -126,7 +127,8 @@ def _on_alarm(signum, frame):
 def _task(job: Tuple) -> BatchResult:
     mode, pdf, out, rel = job[:4]
     timeout = job[4] if len(job) > 4 else None
-    armed = bool(timeout) and hasattr(signal, "SIGALRM")
+    armed = (bool(timeout) and hasattr(signal, "SIGALRM")
+             and threading.current_thread() is threading.main_thread())  # signals: main thread only
     t0 = time.monotonic()
     if armed:
         old = signal.signal(signal.SIGALRM, _on_alarm)
@@ -187,9 +189,8 @@ def _up_to_date(pdf: Path, out: Path) -> bool:
 
 def _crashed(job, e: BaseException) -> BatchResult:
     mode, pdf, out, rel = job[:4]
-    return BatchResult(file=rel, pdf=pdf, output=out, status=SKIPPED if mode == "skip" else ERROR,
-                       error=None if mode == "skip" else
-                       f"{pdf}: the worker process crashed while reading this file ({type(e).__name__})")
+    return BatchResult(file=rel, pdf=pdf, output=out, status=ERROR,
+                       error=f"{pdf}: the worker process crashed while reading this file ({type(e).__name__})")
 
 
 def _run_pool(jobs, workers: int, bar) -> Tuple[List[BatchResult], list]:

@@ -151,13 +151,13 @@ def _cmd_compare(a) -> int:
 
 
 def _cmd_batch(a) -> int:
-    from .batch import ERROR, OK, SKIPPED, run_batch
+    from .batch import FAILED, OK, SKIPPED, run_batch
 
     if os.path.isfile(a.output) or a.output.lower().endswith((".xlsx", ".xlsm")):
         raise UsageError(f"batch -o is the output folder, got {a.output}", hint="give a folder, e.g. -o out")
     results = run_batch(a.folder, a.output, force=a.force, workers=a.workers,
                         progress=not (a.no_progress or _Out.quiet), timeout=a.timeout)
-    bad = [r for r in results if r.status == ERROR]
+    bad = [r for r in results if r.status in FAILED]
     n_ok = sum(r.status == OK for r in results)
     n_skip = sum(r.status == SKIPPED for r in results)
     for r in bad:
