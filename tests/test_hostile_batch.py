@@ -85,3 +85,22 @@ def test_summary_lists_every_file_even_when_all_fail(tmp_path):
     # only the owner-password file opens; it holds no disclosure
     assert set(got.values()) == {"error"}, got
     assert not [p for p in out.iterdir() if p.name != SUMMARY_NAME]
+
+
+def test_read_only_output_folder(tmp_path, capsys):
+    import pytest
+
+    from xlbudget.cli import main
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        pytest.skip("root can write into a read-only folder")
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    out.mkdir()
+    (src / "a.pdf").write_bytes(mc.disclosure_pdf())
+    out.chmod(0o555)
+    try:
+        assert main(["batch", str(src), "-o", str(out), "--no-progress"]) == 2
+        assert "not writable" in capsys.readouterr().err
+    finally:
+        out.chmod(0o755)

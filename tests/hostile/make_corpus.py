@@ -184,6 +184,17 @@ def bomb(megabytes: int = 300) -> bytes:
     return _assemble(objs)
 
 
+def ruled_grid(n: int = 200) -> bytes:
+    """One page ruled into an n x n grid (lines only): table finding would run for minutes."""
+    step = 800 / n
+    ops = [b"0.1 w"]
+    for k in range(n + 1):
+        ops.append(b"%.2f 20 m %.2f 820 l S" % (20 + k * step * 0.7, 20 + k * step * 0.7))
+        ops.append(b"20 %.2f m 580 %.2f l S" % (20 + k * step, 20 + k * step))
+    ops.append(b"BT /F1 6 Tf 30 30 Td (grid) Tj ET")
+    return raw_pdf([b"\n".join(ops)], compress=True)
+
+
 CASES: Dict[str, Callable[[], bytes]] = {
     "empty.pdf": empty,
     "random.pdf": random_bytes,
@@ -204,6 +215,7 @@ HEAVY: Dict[str, Callable[[], bytes]] = {
     "blank_2000_pages.pdf": blank_pages,
     "tiny_chars_200k.pdf": tiny_chars,
     "bomb_300mb.pdf": bomb,
+    "grid_200x200.pdf": ruled_grid,
 }
 
 
