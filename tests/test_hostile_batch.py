@@ -104,3 +104,55 @@ def test_read_only_output_folder(tmp_path, capsys):
         assert "not writable" in capsys.readouterr().err
     finally:
         out.chmod(0o755)
+
+
+def test_temp_files_of_a_killed_run_are_cleaned_up(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (out / "sub").mkdir(parents=True)
+    old, fresh = out / "sub" / ".xlbudget-abc123.xlsx", out / ".xlbudget-def456.xlsx"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written by a batch running alongside")
+    past = time.time() - 7 * 3600
+    os.utime(old, (past, past))
+    assert run_batch(str(src), str(out), progress=False) == []
+    assert not old.exists() and fresh.exists()
+
+
+def test_workers_die_with_a_killed_batch(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux only")
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.pdf").write_bytes(mc.disclosure_pdf())
+    code = ("import time, xlbudget.importer as i\n"
+            "i.import_pdf = lambda p: time.sleep(120)\n"
+            "from xlbudget.batch import run_batch\n"
+            f"run_batch({str(src)!r}, {str(out)!r}, workers=1, progress=False)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code])
+    children: list = []
+    t0 = time.monotonic()
+    while not children and time.monotonic() - t0 < 30:
+        time.sleep(0.5)
+        try:
+            children = open(f"/proc/{parent.pid}/task/{parent.pid}/children").read().split()
+        except OSError:
+            break
+    assert children, "no worker started"
+    time.sleep(1.0)  # the worker is in the hanging import
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    t0 = time.monotonic()
+    alive = children
+    while alive and time.monotonic() - t0 < 10:
+        time.sleep(0.2)
+        alive = [c for c in children if os.path.exists(f"/proc/{c}")
+                 and "Z" not in open(f"/proc/{c}/stat").read().split(")")[-1].split()[:1]]
+    assert not alive
+    assert not (out / "a.xlsx").exists()

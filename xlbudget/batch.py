@@ -180,6 +180,22 @@ def output_path(pdf: Path, folder: str, out_dir: str) -> Path:
     return Path(out_dir) / rel.with_suffix(".xlsx")
 
 
+TEMP_GLOB = ".xlbudget-*.xlsx"  # save_atomic's temporary files
+STALE_TEMP_S = 6 * 3600  # a temp file this old is left by a killed run (a save takes seconds)
+
+
+def _remove_stale_temp_files(out_dir: str) -> None:
+    """Temporary files left by a run killed during a save (never counted as outputs); recent
+    ones may belong to a batch running alongside and are left alone."""
+    now = time.time()
+    for p in Path(out_dir).rglob(TEMP_GLOB):
+        try:
+            if p.is_file() and now - p.stat().st_mtime > STALE_TEMP_S:
+                p.unlink()
+        except OSError:
+            pass
+
+
 def _up_to_date(pdf: Path, out: Path) -> bool:
     try:
         return out.is_file() and out.stat().st_mtime >= pdf.stat().st_mtime
@@ -231,6 +247,7 @@ def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = N
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise OutputError(f"the output folder is not writable, {out_dir}", hint="choose a writable -o")
     timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
+    _remove_stale_temp_files(out_dir)
     pdfs = find_pdfs(folder, exclude=out_dir)
     jobs = []
     results: List[BatchResult] = []
