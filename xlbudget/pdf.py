@@ -343,7 +343,7 @@ def read_pdf(path: str) -> RawDocument:
     except XlbudgetError:
         raise
     except Exception as e:
-        raise XlbudgetError(f"{path}: cannot read PDF ({type(e).__name__}: {e})") from e
+        raise _open_error(path, e) from e  # encrypted / damaged PDF, cannot read PDF (…)
     finally:
         pdf.close()
     if n_chars == 0:
