@@ -179,25 +179,42 @@ def _open_checked(path: str, limits: Limits = LIMITS):
     return pdf
 
 
-def _inflated_size(stream, cap: int) -> int:
-    """Decompressed size of a PDF stream, never inflating more than ``cap + 1`` bytes."""
+def _inflate(stream, cap: int) -> Optional[bytes]:
+    """The decoded bytes of a content stream, never inflating more than ``cap + 1`` bytes
+    (longer: the first ``cap + 1``). Only FlateDecode (what content streams use) is decoded here;
+    ``None`` when the stream uses another filter or its data is broken (pdfminer then says what)."""
     raw = getattr(stream, "rawdata", None)
     if raw is None:
-        return len(getattr(stream, "data", None) or b"")
+        return getattr(stream, "data", None) or b""
     if getattr(stream, "decipher", None):
         raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)
     filters = stream.get_filters()
-    if not filters or str(filters[0][0]).strip("/'") not in ("FlateDecode", "Fl"):
-        return len(raw)
+    if not filters:
+        return raw
+    if len(filters) > 1 or str(filters[0][0]).strip("/'") not in ("FlateDecode", "Fl"):
+        return None
     try:
-        return len(zlib.decompressobj().decompress(raw, cap + 1))
+        return zlib.decompressobj().decompress(raw, cap + 1)
     except zlib.error:
-        return 0  # pdfminer reports broken data its own way
+        return None
+
+
+_INLINE_IMAGE = re.compile(rb"\bBI\b.*?\bID\b.*?\bEI\b", re.S)
+_LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*\)", re.S)
+_HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
+MAX_BYTES_PER_CHAR = 4  # the longest character code of a PDF font (CMaps: 1 to 4 bytes)
+
+
+def _string_bytes(content: bytes) -> int:
+    """Bytes of the strings a content stream shows: at least one per character drawn."""
+    content = _INLINE_IMAGE.sub(b" ", content)
+    n = sum(len(m) - 2 for m in _LITERAL.findall(content))
+    return n + sum(len(re.sub(rb"\s", b"", m)) // 2 for m in _HEX.findall(content))
 
 
 def _check_page(page, page_no: int, path: str, limits: Limits = LIMITS) -> None:
     """Per-page limits, before the page is parsed further: decompressed size of its content
-    streams and forms, then the number of characters."""
+    streams and forms, the characters they can draw, then the characters and the ruled grid."""
     from pdfminer.pdftypes import PDFStream, resolve1
 
     streams = []
@@ -211,16 +228,25 @@ def _check_page(page, page_no: int, path: str, limits: Limits = LIMITS) -> None:
                 streams.append(v)
     except Exception:  # an odd page structure: pdfminer will say what is wrong
         streams = []
+    shown = 0
     for st in streams:
         if isinstance(st, PDFStream):
             try:
-                size = _inflated_size(st, limits.max_stream_bytes)
+                data = _inflate(st, limits.max_stream_bytes)
             except Exception:
                 continue
-            if size > limits.max_stream_bytes:
+            if data is None:
+                continue
+            if len(data) > limits.max_stream_bytes:
                 raise LimitError(f"page {page_no}: a content stream inflates beyond "
                                  f"max_stream_bytes={limits.max_stream_bytes} (decompression bomb?), {path}",
                                  hint="not a normal disclosure; check the file")
+            shown += _string_bytes(data)
+    # every character takes 1 to MAX_BYTES_PER_CHAR bytes: refused before pdfminer builds them all
+    if shown > MAX_BYTES_PER_CHAR * limits.max_chars_per_page:
+        raise LimitError(f"page {page_no}: more than {limits.max_chars_per_page} characters ({shown} bytes of text) "
+                         f"> limit max_chars_per_page={limits.max_chars_per_page}, {path}",
+                         hint="not a normal disclosure page; check the file")
     n = len(page.chars)
     if n > limits.max_chars_per_page:
         raise LimitError(f"page {page_no}: {n} characters > limit max_chars_per_page={limits.max_chars_per_page}, "
