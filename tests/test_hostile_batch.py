@@ -156,3 +156,16 @@ def test_workers_die_with_a_killed_batch(tmp_path):
                  and "Z" not in open(f"/proc/{c}/stat").read().split(")")[-1].split()[:1]]
     assert not alive
     assert not (out / "a.xlsx").exists()
+
+
+def test_cli_batch_with_a_timeout_exits_2(tmp_path, monkeypatch, capsys):
+    import xlbudget.importer as importer
+    from xlbudget.cli import main
+
+    monkeypatch.setattr(importer, "import_pdf", lambda path: time.sleep(60))
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "hang.pdf").write_bytes(mc.disclosure_pdf())
+    assert main(["batch", str(src), "-o", str(tmp_path / "out"), "-j", "1", "--no-progress", "--timeout", "2"]) == 2
+    cap = capsys.readouterr()
+    assert "timeout after 2 s" in cap.err and "1 errors" in cap.out
