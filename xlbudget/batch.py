@@ -1,17 +1,23 @@
 """Convert every PDF of a folder, in parallel worker processes, headless.
 
 * PDFs are found recursively; ``a/b.pdf`` is written to ``OUT/a/b.xlsx``;
-* a PDF whose workbook exists and is newer is skipped unless ``force``;
+* a PDF whose workbook exists, is newer and reads back is skipped unless ``force`` (a stale or
+  unreadable workbook is rebuilt);
+* two PDFs that would write the same workbook (``a.pdf`` and ``a.PDF``) are both reported as errors;
+* a file that takes longer than ``timeout`` seconds is stopped and reported as ``timeout``;
 * each file is converted in a worker process; every exception is caught there and
   reported for that file only (an unreadable, scanned or broken PDF never stops the
   batch; a worker that crashes is retried alone and then reported);
 * each workbook is written atomically by :func:`xlbudget.workbook.write_workbook`;
-* ``OUT/_summary.xlsx`` gets one row per PDF (status ok / skipped / error).
+* ``OUT/_summary.xlsx`` gets one row per PDF (status ok / skipped / error / timeout), also when
+  files fail.
 """
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -21,10 +27,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from .model import XlbudgetError
+from .model import InputError, OutputError, XlbudgetError
 
 SUMMARY_NAME = "_summary.xlsx"
-OK, SKIPPED, ERROR = "ok", "skipped", "error"
+OK, SKIPPED, ERROR, TIMEOUT = "ok", "skipped", "error", "timeout"
+FAILED = (ERROR, TIMEOUT)
+# seconds one file may take: the largest corpus PDF imports in < 10 s; generous for slow machines
+DEFAULT_TIMEOUT_S = 300.0
 TOTALS = ("收入总计", "支出总计", "基本支出", "项目支出")
 
 
@@ -35,7 +44,7 @@ class BatchResult:
     file: str  # path relative to the input folder
     pdf: str  # absolute path of the PDF
     output: str  # absolute path of the workbook
-    status: str  # ok / skipped / error
+    status: str  # ok / skipped / error / timeout
     department: Optional[str] = None
     year: Optional[int] = None
     kind: Optional[str] = None
@@ -67,18 +76,18 @@ def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR)
     try:
-        from .importer import import_pdf
+        from .importer import import_disclosure
         from .rules import check
         from .workbook import write_workbook
 
-        doc = import_pdf(pdf)
+        doc = import_disclosure(pdf)  # a PDF holding no disclosure is an error, not an empty "ok"
         findings = check(doc)
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
         write_workbook(doc, out, findings=findings)
         _describe(res, doc, findings)
         res.status = OK
     except XlbudgetError as e:
-        res.error = str(e)
+        res.error = e.line()
     except MemoryError:
         res.error = f"{pdf}: out of memory while converting"
     except Exception as e:  # a bug or an unexpected PDF structure: report it for this file only
@@ -89,8 +98,9 @@ def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
     return res
 
 
-def describe_existing(pdf: str, out: str, rel: str) -> BatchResult:
-    """A skipped file: its summary row is read back from the existing workbook (best effort)."""
+def describe_existing(pdf: str, out: str, rel: str) -> Optional[BatchResult]:
+    """A skipped file: its summary row is read back from the existing workbook; ``None`` when
+    the workbook does not read back (it is then rebuilt, never counted as done)."""
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=SKIPPED)
     try:
@@ -99,17 +109,55 @@ def describe_existing(pdf: str, out: str, rel: str) -> BatchResult:
 
         doc = read_workbook(out)
         _describe(res, doc, check(doc))
-    except Exception:  # the row stays "skipped" with what is known
-        pass
+    except Exception:
+        return None
     res.seconds = round(time.monotonic() - t0, 2)
     return res
 
 
-def _task(job: Tuple[str, str, str, str]) -> BatchResult:
-    mode, pdf, out, rel = job
-    if mode == "skip":
-        return describe_existing(pdf, out, rel)
-    return convert_one(pdf, out, rel)
+class _Timeout(BaseException):
+    """Raised in a worker by SIGALRM when one file takes too long (BaseException: it passes
+    through the ``except Exception`` of the converter)."""
+
+
+def _on_alarm(signum, frame):
+    raise _Timeout()
+
+
+def _task(job: Tuple) -> BatchResult:
+    mode, pdf, out, rel = job[:4]
+    timeout = job[4] if len(job) > 4 else None
+    armed = (bool(timeout) and hasattr(signal, "SIGALRM")
+             and threading.current_thread() is threading.main_thread())  # signals: main thread only
+    t0 = time.monotonic()
+    if armed:
+        old = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(timeout))
+    try:
+        if mode == "skip":
+            res = describe_existing(pdf, out, rel)
+            if res is not None:
+                return res
+        return convert_one(pdf, out, rel)
+    except _Timeout:
+        return BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, seconds=round(time.monotonic() - t0, 2),
+                           error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
+                                 "raise --timeout or check the file")
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _worker_init() -> None:
+    """Linux: a worker dies with the batch (even after kill -9 of the parent)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux: workers end when their pipe closes
+        pass
 
 
 # ----------------------------------------------------------------- driver
@@ -132,6 +180,22 @@ def output_path(pdf: Path, folder: str, out_dir: str) -> Path:
     return Path(out_dir) / rel.with_suffix(".xlsx")
 
 
+TEMP_GLOB = ".xlbudget-*.xlsx"  # save_atomic's temporary files
+STALE_TEMP_S = 6 * 3600  # a temp file this old is left by a killed run (a save takes seconds)
+
+
+def _remove_stale_temp_files(out_dir: str) -> None:
+    """Temporary files left by a run killed during a save (never counted as outputs); recent
+    ones may belong to a batch running alongside and are left alone."""
+    now = time.time()
+    for p in Path(out_dir).rglob(TEMP_GLOB):
+        try:
+            if p.is_file() and now - p.stat().st_mtime > STALE_TEMP_S:
+                p.unlink()
+        except OSError:
+            pass
+
+
 def _up_to_date(pdf: Path, out: Path) -> bool:
     try:
         return out.is_file() and out.stat().st_mtime >= pdf.stat().st_mtime
@@ -140,17 +204,16 @@ def _up_to_date(pdf: Path, out: Path) -> bool:
 
 
 def _crashed(job, e: BaseException) -> BatchResult:
-    mode, pdf, out, rel = job
-    return BatchResult(file=rel, pdf=pdf, output=out, status=SKIPPED if mode == "skip" else ERROR,
-                       error=None if mode == "skip" else
-                       f"{pdf}: the worker process crashed while reading this file ({type(e).__name__})")
+    mode, pdf, out, rel = job[:4]
+    return BatchResult(file=rel, pdf=pdf, output=out, status=ERROR,
+                       error=f"{pdf}: the worker process crashed while reading this file ({type(e).__name__})")
 
 
 def _run_pool(jobs, workers: int, bar) -> Tuple[List[BatchResult], list]:
     """Run jobs in one pool; returns (results, jobs lost to a broken pool)."""
     results: List[BatchResult] = []
     lost = []
-    with ProcessPoolExecutor(max_workers=workers) as ex:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as ex:
         futs = {ex.submit(_task, j): j for j in jobs}
         for fut in as_completed(futs):
             job = futs[fut]
@@ -169,21 +232,40 @@ def _run_pool(jobs, workers: int, bar) -> Tuple[List[BatchResult], list]:
 
 
 def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = None,
-              progress=True) -> List[BatchResult]:
-    """Convert every PDF under ``folder`` into ``out_dir``; write ``out_dir/_summary.xlsx``."""
+              progress=True, timeout: Optional[float] = None) -> List[BatchResult]:
+    """Convert every PDF under ``folder`` into ``out_dir``; write ``out_dir/_summary.xlsx``.
+    ``timeout``: seconds per file (default :data:`DEFAULT_TIMEOUT_S`; 0 = none)."""
     from tqdm import tqdm
 
     if not os.path.isdir(folder):
-        raise XlbudgetError(f"{folder}: not a folder")
-    os.makedirs(out_dir, exist_ok=True)
+        raise InputError(f"not a folder, {folder}", hint="batch converts every PDF under a folder")
+    try:
+        os.makedirs(out_dir, exist_ok=True)  # the stated output folder may be created
+    except OSError as e:
+        raise OutputError(f"cannot create the output folder ({e.strerror or e}), {out_dir}",
+                          hint="choose a writable -o") from e
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError(f"the output folder is not writable, {out_dir}", hint="choose a writable -o")
+    timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
+    _remove_stale_temp_files(out_dir)
     pdfs = find_pdfs(folder, exclude=out_dir)
     jobs = []
+    results: List[BatchResult] = []
+    by_out: Dict[str, List[Path]] = {}
+    for p in pdfs:
+        by_out.setdefault(str(output_path(p, folder, out_dir)).casefold(), []).append(p)
     for p in pdfs:
         out = output_path(p, folder, out_dir)
         rel = str(p.relative_to(folder))
+        same = by_out[str(out).casefold()]
+        if len(same) > 1:  # a.pdf and a.PDF: neither may overwrite the other's workbook
+            others = ", ".join(str(q.relative_to(folder)) for q in same if q != p)
+            results.append(BatchResult(file=rel, pdf=str(p.resolve()), output=str(out.resolve()), status=ERROR,
+                                       error=f"{rel} and {others} would both write {out.name}, {p}; "
+                                             "rename one of them"))
+            continue
         mode = "skip" if (not force and _up_to_date(p, out)) else "convert"
-        jobs.append((mode, str(p.resolve()), str(out.resolve()), rel))
-    results: List[BatchResult] = []
+        jobs.append((mode, str(p.resolve()), str(out.resolve()), rel, timeout))
     if jobs:
         n = workers if workers and workers > 0 else (os.cpu_count() or 1)
         n = max(1, min(n, len(jobs)))
@@ -209,7 +291,7 @@ def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = N
                 for j in again:
                     results.append(_crashed(j, BrokenProcessPool()))
                     bar.update(1)
-    order = {j[3]: k for k, j in enumerate(jobs)}
+    order = {str(p.relative_to(folder)): k for k, p in enumerate(pdfs)}
     results.sort(key=lambda r: order.get(r.file, len(order)))
     write_summary(results, os.path.join(out_dir, SUMMARY_NAME))
     return results
@@ -224,6 +306,8 @@ def write_summary(results: List[BatchResult], path: str) -> str:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from .workbook import text_cell
+
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
@@ -235,15 +319,16 @@ def write_summary(results: List[BatchResult], path: str) -> str:
     for r in results:
         row = [r.file, r.status, r.department, r.year, r.kind, r.pages]
         row += [float(r.totals[k]) if r.totals.get(k) is not None else None for k in TOTALS]
-        row += [r.failed_checks, r.warnings, r.error, r.output if r.status != ERROR else None, r.seconds]
-        ws.append(row)
-        i = ws.max_row
-        for c in ws[i]:
-            if isinstance(c.value, str) and c.value.startswith("="):
-                c.data_type = "s"  # text from a file name or a message is never a formula
+        row += [r.failed_checks, r.warnings, r.error, r.output if r.status not in FAILED else None, r.seconds]
+        i = ws.max_row + 1
+        for j, v in enumerate(row, start=1):
+            if isinstance(v, str):
+                text_cell(ws, i, j, v)  # a file name or a message: never a formula, no illegal character
+            elif v is not None:
+                ws.cell(row=i, column=j, value=v)
         for j in range(7, 7 + len(TOTALS)):
             ws.cell(row=i, column=j).number_format = "#,##0.00"
-        if r.status == ERROR:
+        if r.status in FAILED:
             for j in range(1, len(SUMMARY_HEADER) + 1):
                 ws.cell(row=i, column=j).fill = red
     ws.freeze_panes = "B2"
@@ -252,7 +337,7 @@ def write_summary(results: List[BatchResult], path: str) -> str:
         ws.column_dimensions[col].width = w
     n_ok = sum(r.status == OK for r in results)
     n_skip = sum(r.status == SKIPPED for r in results)
-    n_err = sum(r.status == ERROR for r in results)
+    n_err = sum(r.status in FAILED for r in results)
     info = wb.create_sheet("说明")
     info.append(["文件数", len(results)])
     info.append(["转换成功", n_ok])

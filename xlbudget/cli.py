@@ -1,49 +1,108 @@
-"""Command line: ``xlbudget import|validate|compare|batch``."""
+"""Command line: ``xlbudget import|validate|compare|batch``.
+
+Exit codes (the same for every command): 0 ok; 1 checks failed, only with ``--strict``;
+2 usage or input error (one line on stderr: ``xlbudget: error: <what>, <which file>, <what to do>``).
+Results go to stdout, warnings and errors to stderr; ``-q`` keeps only errors, ``-v`` adds detail.
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
+import traceback
 from typing import List, Optional
 
 from . import __version__
-from .model import Document, XlbudgetError
+from .model import Document, InputError, OutputError, UsageError, XlbudgetError
+
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_ERROR = 0, 1, 2
+WORKBOOK_EXT = (".xlsx",)
+
+
+class _Out:
+    """Where messages go, after --quiet / --verbose."""
+
+    quiet = False
+    verbose = False
+
+
+def info(msg: str) -> None:
+    if not _Out.quiet:
+        print(msg)
+
+
+def warn(msg: str) -> None:
+    if not _Out.quiet:
+        print(f"warning: {msg}", file=sys.stderr)
 
 
 def load(path: str) -> Document:
-    """A PDF is imported, an xlbudget .xlsx read back."""
+    """A PDF is imported (and must hold a disclosure), an xlbudget .xlsx read back."""
     low = path.lower()
+    if not os.path.isdir(path) and not low.endswith((".pdf", ".xlsx", ".xlsm")):
+        raise InputError(f"expected a .pdf or an .xlsx file, {path}",
+                         hint="give a disclosure PDF or an xlbudget workbook")
+    check_input(path)
     if low.endswith(".pdf"):
-        from .importer import import_pdf
+        from .importer import import_disclosure
 
-        return import_pdf(path)
+        return import_disclosure(path)
     if low.endswith((".xlsx", ".xlsm")):
         from .workbook import read_workbook
 
         return read_workbook(path)
-    raise XlbudgetError(f"{path}: expected a .pdf or an .xlsx file")
+    raise InputError(f"expected a .pdf or an .xlsx file, {path}", hint="give a disclosure PDF or an xlbudget workbook")
+
+
+def check_input(path: str) -> None:
+    """A clear error for a missing input, a folder, a broken or looping symbolic link."""
+    if os.path.isdir(path):
+        raise InputError(f"is a folder, not a file, {path}", hint="use `xlbudget batch FOLDER -o OUT` for a folder")
+    if not os.path.exists(path):
+        if os.path.islink(path):
+            raise InputError(f"broken or looping symbolic link, {path}", hint="point it at a real file")
+        raise InputError(f"no such file, {path}", hint="check the path")
+
+
+def check_output(path: str, exts=WORKBOOK_EXT) -> str:
+    """-o must name a workbook in an existing folder (folders are never created silently)."""
+    if not path.lower().endswith(exts):
+        raise UsageError(f"-o must end with {' or '.join(exts)}, got {path}",
+                         hint="xlbudget writes Excel workbooks; name the output e.g. out.xlsx")
+    if os.path.isdir(path):
+        raise UsageError(f"-o is a folder, {path}", hint="give a file name ending with .xlsx")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise OutputError(f"cannot write there: the output folder does not exist, {path}", hint=f"create {folder} first or choose another -o")
+    return path
 
 
 def _cmd_import(a) -> int:
-    from .importer import import_pdf
+    from .importer import import_disclosure
     from .workbook import write_workbook
 
-    out = a.output or os.path.splitext(a.pdf)[0] + ".xlsx"
+    check_input(a.pdf)
+    if not a.pdf.lower().endswith(".pdf"):
+        raise InputError(f"expected a .pdf file, {a.pdf}", hint="import reads disclosure PDFs; validate reads workbooks")
+    out = check_output(a.output or os.path.splitext(a.pdf)[0] + ".xlsx")
     if os.path.abspath(out) == os.path.abspath(a.pdf):
-        raise XlbudgetError("the output would overwrite the input PDF; choose another -o")
-    doc = import_pdf(a.pdf)
-    write_workbook(doc, out)
+        raise UsageError(f"the output would overwrite the input PDF, {a.pdf}", hint="choose another -o")
+    doc = import_disclosure(a.pdf)
     from .rules import check
 
     findings = check(doc)
+    write_workbook(doc, out, findings=findings)
     errors = sum(1 for f in findings if f.severity == "error")
-    print(f"{a.pdf}: {doc.department or '?'} {doc.year or '?'} {doc.kind}, {len(doc.tables)} tables, "
-          f"{len(doc.claims)} narrative claims, {errors} failed checks, "
-          f"{len(findings) - errors} warnings -> {out}")
+    info(f"{a.pdf}: {doc.department or '?'} {doc.year or '?'} {doc.kind}, {len(doc.tables)} tables, "
+         f"{len(doc.claims)} narrative claims, {errors} failed checks, "
+         f"{len(findings) - errors} warnings -> {out}")
     for w in doc.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    return 0
+        warn(w)
+    if _Out.verbose:
+        for f in findings:
+            print(f"[{f.severity}] {f.id}: {f.message}", file=sys.stderr)
+    return EXIT_CHECKS_FAILED if errors and a.strict else EXIT_OK
 
 
 def _cmd_validate(a) -> int:
@@ -51,9 +110,11 @@ def _cmd_validate(a) -> int:
 
     doc = load(a.file)
     _, checks, findings = run(doc)
+    for w in doc.warnings:
+        warn(w)
     if a.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
-    else:
+    elif not _Out.quiet:
         keys = {}
         from .rules import table_keys
         from .classify import sheet_name
@@ -68,68 +129,106 @@ def _cmd_validate(a) -> int:
         errors = sum(1 for f in findings if f.severity == "error")
         print(f"{a.file}: {len(doc.tables)} tables, {len(checks)} checks, {len(doc.claims)} narrative claims: "
               f"{errors} errors, {len(findings) - errors} warnings")
-    return 1 if any(f.severity == "error" for f in findings) and a.strict else 0
+    return EXIT_CHECKS_FAILED if any(f.severity == "error" for f in findings) and a.strict else EXIT_OK
 
 
 def _cmd_compare(a) -> int:
     from .compare_writer import run_compare
 
-    comp = run_compare(a.inputs, a.output)
+    if len(a.inputs) < 2:
+        raise UsageError(f"compare needs at least 2 documents, got {len(a.inputs)}",
+                         hint="give two or more PDFs or workbooks of the department (e.g. two years)")
+    for p in a.inputs:
+        check_input(p)
+    check_output(a.output)
+    comp = run_compare(a.inputs, a.output, warn=warn)
     findings = list(getattr(comp, "findings", []) or [])
-    for f in findings:
-        print(f"[{f.severity}] {f.id}: {f.message}")
-    print(f"comparison of {len(a.inputs)} files, {len(findings)} narrative year-on-year mismatches -> {a.output}")
-    return 0
+    if not _Out.quiet:
+        for f in findings:
+            print(f"[{f.severity}] {f.id}: {f.message}")
+    info(f"comparison of {len(a.inputs)} files, {len(findings)} narrative year-on-year mismatches -> {a.output}")
+    return EXIT_OK
 
 
 def _cmd_batch(a) -> int:
-    from .batch import run_batch
+    from .batch import FAILED, OK, SKIPPED, run_batch
 
-    results = run_batch(a.folder, a.output, force=a.force, workers=a.workers, progress=not a.no_progress)
-    bad = [r for r in results if getattr(r, "status", "") == "error"]
-    print(f"{len(results)} files, {len(bad)} errors -> {a.output}")
-    return 0
+    if os.path.isfile(a.output) or a.output.lower().endswith((".xlsx", ".xlsm")):
+        raise UsageError(f"batch -o is the output folder, got {a.output}", hint="give a folder, e.g. -o out")
+    results = run_batch(a.folder, a.output, force=a.force, workers=a.workers,
+                        progress=not (a.no_progress or _Out.quiet), timeout=a.timeout)
+    bad = [r for r in results if r.status in FAILED]
+    n_ok = sum(r.status == OK for r in results)
+    n_skip = sum(r.status == SKIPPED for r in results)
+    for r in bad:
+        print(_error_line(r.error or r.status), file=sys.stderr)
+    info(f"{len(results)} files: {n_ok} converted, {n_skip} already up to date (skipped), {len(bad)} errors "
+         f"-> {a.output}")
+    return EXIT_ERROR if bad else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xlbudget", description="部门预算/决算公开 PDF -> validated Excel workbooks")
+    common = argparse.ArgumentParser(add_help=False)
+    g = common.add_mutually_exclusive_group()
+    g.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    g.add_argument("-v", "--verbose", action="store_true", help="more detail (findings, tracebacks of internal errors)")
+    p = argparse.ArgumentParser(prog="xlbudget", description="部门预算/决算公开 PDF -> validated Excel workbooks",
+                                epilog="exit codes: 0 ok, 1 checks failed (only with --strict), 2 usage or input error")
     p.add_argument("--version", action="version", version=__version__)
     sub = p.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("import", help="import a disclosure PDF into a template workbook")
+    s = sub.add_parser("import", parents=[common], help="import a disclosure PDF into a template workbook")
     s.add_argument("pdf")
-    s.add_argument("-o", "--output", help="output .xlsx (default: next to the PDF)")
+    s.add_argument("-o", "--output", help="output .xlsx in an existing folder (default: next to the PDF)")
+    s.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
     s.set_defaults(func=_cmd_import)
-    s = sub.add_parser("validate", help="run every check on a PDF or an xlbudget workbook")
+    s = sub.add_parser("validate", parents=[common], help="run every check on a PDF or an xlbudget workbook")
     s.add_argument("file")
     s.add_argument("--json", action="store_true", help="findings as JSON")
     s.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
     s.set_defaults(func=_cmd_validate)
-    s = sub.add_parser("compare", help="compare one department across years")
+    s = sub.add_parser("compare", parents=[common], help="compare one department across years")
     s.add_argument("inputs", nargs="+")
-    s.add_argument("-o", "--output", required=True)
+    s.add_argument("-o", "--output", required=True, help="output .xlsx in an existing folder")
     s.set_defaults(func=_cmd_compare)
-    s = sub.add_parser("batch", help="convert every PDF of a folder")
+    s = sub.add_parser("batch", parents=[common], help="convert every PDF of a folder")
     s.add_argument("folder")
-    s.add_argument("-o", "--output", required=True)
+    s.add_argument("-o", "--output", required=True, help="output folder (created if missing)")
     s.add_argument("--force", action="store_true", help="re-convert files already converted")
     s.add_argument("-j", "--workers", type=int, default=None, help="worker processes (default: CPU count)")
+    s.add_argument("--timeout", type=float, default=None,
+                   help="seconds allowed per file before it is reported as timeout (default: %(default)s)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.set_defaults(func=_cmd_batch)
     return p
 
 
+def _error_line(msg: str) -> str:
+    return "xlbudget: error: " + "".join(ch if ch.isprintable() else " " for ch in msg)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    a = build_parser().parse_args(argv)
+    a = build_parser().parse_args(argv)  # usage errors: argparse prints usage and exits 2
+    _Out.quiet, _Out.verbose = bool(getattr(a, "quiet", False)), bool(getattr(a, "verbose", False))
     try:
         return a.func(a)
     except XlbudgetError as e:
-        print(f"xlbudget: error: {e}", file=sys.stderr)
-        return 2
+        print(_error_line(e.line()), file=sys.stderr)
+        return e.exit_code
     except OSError as e:
-        print(f"xlbudget: error: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
-        return 2
+        print(_error_line(f"{e.strerror or e}, {e.filename or ''}, check the path and its permissions"),
+              file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except MemoryError:  # pragma: no cover
+        print(_error_line("out of memory; the input is too large"), file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as e:  # a bug: one line, the traceback only with --verbose
+        if _Out.verbose:
+            traceback.print_exc()
+        print(_error_line(f"internal error {type(e).__name__}: {e}; please report it (-v shows the traceback)"),
+              file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

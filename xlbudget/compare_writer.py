@@ -18,7 +18,7 @@ from typing import List, Optional, Sequence
 
 from .compare import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
                       TableComparison, compare)
-from .model import Document, XlbudgetError
+from .model import Document, UsageError, XlbudgetError
 
 NUM_FMT = "#,##0.00"
 PCT_FMT = "0.00%"
@@ -32,9 +32,9 @@ def load_input(path: str) -> Document:
     """A PDF is imported, an xlbudget workbook (.xlsx) read back."""
     low = path.lower()
     if low.endswith(".pdf"):
-        from .importer import import_pdf
+        from .importer import import_disclosure
 
-        return import_pdf(path)
+        return import_disclosure(path)
     if low.endswith((".xlsx", ".xlsm")):
         try:
             from .workbook import read_workbook
@@ -44,17 +44,22 @@ def load_input(path: str) -> Document:
     raise XlbudgetError(f"{path}: expected a .pdf or an .xlsx file")
 
 
-def run_compare(inputs: List[str], out: str) -> Comparison:
-    """Load every input, compare them and write the comparison workbook ``out``."""
+def _stderr_warning(msg: str) -> None:
+    print(f"warning: {msg}", file=sys.stderr)
+
+
+def run_compare(inputs: List[str], out: str, warn=_stderr_warning) -> Comparison:
+    """Load every input, compare them and write the comparison workbook ``out``.
+    Warnings go to ``warn`` (stderr by default)."""
     if not inputs:
-        raise XlbudgetError("compare: no input files")
+        raise UsageError("compare: no input files", hint="give two or more PDFs or workbooks")
     for p in inputs:
         if os.path.abspath(p) == os.path.abspath(out):
-            raise XlbudgetError(f"the output {out} would overwrite an input; choose another -o")
+            raise UsageError(f"the output would overwrite an input, {out}", hint="choose another -o")
     docs = [load_input(p) for p in inputs]
     comp = compare(docs)
     for w in comp.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+        warn(w)
     write_comparison(comp, out)
     return comp
 
@@ -66,25 +71,20 @@ def _num(v: Optional[Decimal]):
 
 
 def _text(ws, row: int, col: int, text, **kw):
+    """Text (from the PDFs: headers, names, department) through the one safe-text helper."""
+    if isinstance(text, str):
+        from .workbook import text_cell
+
+        return text_cell(ws, row, col, text)
     c = ws.cell(row=row, column=col)
-    if isinstance(text, str) and text.startswith(FORMULA_START):
-        c.value = text
-        c.data_type = "s"
-    else:
-        c.value = text
+    c.value = text
     return c
 
 
 def _sheet_title(name: str, used: set) -> str:
-    base = _BAD_SHEET_CHARS.sub("_", name).strip("'") or "表"
-    base = base[:31]
-    title, n = base, 2
-    while title in used:
-        suffix = f"_{n}"
-        title = base[:31 - len(suffix)] + suffix
-        n += 1
-    used.add(title)
-    return title
+    from .workbook import sheet_title
+
+    return sheet_title(name, used)
 
 
 def _set_value(ws, row: int, col: int, v: Optional[Decimal], absent: bool = False):
@@ -179,11 +179,11 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
     starts = {}
     for m in tc.measures:
         starts[m] = col
-        ws.cell(row=top, column=col, value=m)
+        _text(ws, top, col, m)  # a column header printed in the PDF
         if len(plan) > 1:
             ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=col + len(plan) - 1)
         for k, (kind, idx) in enumerate(plan):
-            ws.cell(row=top + 1, column=col + k, value=_plan_label(comp, kind, idx))
+            _text(ws, top + 1, col + k, _plan_label(comp, kind, idx))
         col += len(plan)
     flag_col = col
     ws.cell(row=top, column=flag_col, value="增减项目")
@@ -251,7 +251,7 @@ def _overview(wb, comp: Comparison, used: set):
         heading = "多部门对比（" + "、".join(depts) + "）：主要指标（万元）"
     else:
         heading = f"{comp.department or '（部门未识别）'} 跨年度对比：主要指标（万元）"
-    ws.cell(row=1, column=1, value=heading).font = Font(bold=True, size=13)
+    _text(ws, 1, 1, heading).font = Font(bold=True, size=13)  # starts with the department name
     last = _write_items(ws, comp, comp.totals, top=3, with_code=False)
     n = len(comp.periods)
     if n == 0:
@@ -381,7 +381,7 @@ def write_comparison(comp: Comparison, path: str) -> str:
         if not tc.items:
             continue
         ws = wb.create_sheet(_sheet_title(tc.name, used))
-        ws.cell(row=1, column=1, value=f"{tc.name}（万元）：按科目编码对齐，无编码时按名称").font = Font(bold=True, size=12)
+        _text(ws, 1, 1, f"{tc.name}（万元）：按科目编码对齐，无编码时按名称").font = Font(bold=True, size=12)
         _write_items(ws, comp, tc, top=3, with_code=True)
     _checks_sheet(wb, comp, used)
     _files_sheet(wb, comp, used)

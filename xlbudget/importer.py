@@ -1,10 +1,25 @@
 """Import a disclosure PDF into the model (pdf adapter + pure parsing)."""
 from __future__ import annotations
 
-from .model import Document
+from .model import Document, InputError
 from .parse import build_document
 from .pdf import read_pdf
 
 
 def import_pdf(path: str) -> Document:
     return build_document(read_pdf(path))
+
+
+def require_disclosure(doc: Document, path: str) -> Document:
+    """Refuse a PDF in which neither a disclosure table nor a narrative claim was found: writing
+    a workbook with nothing in it would look like success."""
+    if not any(t.kind != "other" for t in doc.tables) and not doc.claims:
+        found = f"{len(doc.tables)} unrecognised tables" if doc.tables else "no ruled table"
+        raise InputError(f"no disclosure table or narrative claim found ({found}), {path}",
+                         hint="is this a 部门预算/决算/绩效 disclosure? nothing was written")
+    return doc
+
+
+def import_disclosure(path: str) -> Document:
+    """:func:`import_pdf`, refusing a PDF that holds no disclosure (see :func:`require_disclosure`)."""
+    return require_disclosure(import_pdf(path), path)

@@ -209,4 +209,35 @@ def extraction_warning(slug: str, message: str, cells: Optional[List[CellRef]] =
 
 
 class XlbudgetError(Exception):
-    """A clear, user-facing error (bad input, unreadable file...)."""
+    """A clear, user-facing error (bad input, unreadable file...).
+
+    Each error knows its exit code; the command line prints it as ONE line
+    ``xlbudget: error: <what>, <which file>, <what to do>`` (``hint`` is the last part).
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str = "", hint: Optional[str] = None):
+        super().__init__(message)
+        self.hint = hint
+
+    def line(self) -> str:
+        """The message and its hint on one line (no newline or control character)."""
+        text = str(self) + (f"; {self.hint}" if self.hint else "")
+        return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+class UsageError(XlbudgetError):
+    """The command line asks for something impossible (wrong -o extension, too few inputs...)."""
+
+
+class InputError(XlbudgetError):
+    """An input file that cannot be used (missing, not a PDF, encrypted, damaged, no disclosure...)."""
+
+
+class LimitError(InputError):
+    """An input exceeds a safety limit (pages, characters, decompressed bytes): refused, not read."""
+
+
+class OutputError(XlbudgetError):
+    """The output cannot be written (missing folder, permissions...)."""

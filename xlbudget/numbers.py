@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Iterable, Optional
 
 from .vocabulary import DASHES
@@ -90,13 +90,26 @@ def consistent(total: Optional[Decimal], terms: Iterable[Optional[Decimal]], dec
     return abs(diff) <= tol, s, diff, tol
 
 
+def _wide(*vs: Decimal) -> int:
+    """Enough decimal precision for exact quantize of these values (a 30-digit amount read from
+    a hostile PDF must not raise InvalidOperation under the default 28 digits)."""
+    return max([28] + [len(v.as_tuple().digits) + abs(v.as_tuple().exponent) + 4
+                       for v in vs if v.is_finite() and isinstance(v.as_tuple().exponent, int)])
+
+
 def fmt(v: Optional[Decimal]) -> str:
     if v is None:
         return "空"
-    return f"{v:,.2f}" if v == v.quantize(Decimal("0.01")) else f"{v:,}"
+    if not v.is_finite():
+        return str(v)
+    with localcontext() as ctx:
+        ctx.prec = _wide(v)
+        return f"{v:,.2f}" if v == v.quantize(Decimal("0.01")) else f"{v:,}"
 
 
 def pct(numer: Decimal, denom: Decimal) -> Optional[Decimal]:
     if denom == 0:
         return None
-    return (numer / denom * 100).quantize(Decimal("0.01"))
+    with localcontext() as ctx:
+        ctx.prec = _wide(numer) + _wide(denom)
+        return (numer / denom * 100).quantize(Decimal("0.01"))

@@ -8,7 +8,11 @@
   file validates in Excel, WPS or LibreOffice without the add-in;
 * 叙述 (narrative claims) and 问题 (findings of the engine).
 
-Text from the PDF that starts with ``= + - @`` is written as text, never a formula.
+Text from the PDF goes through ONE helper, :func:`text_cell` (also used by the comparison and the
+batch summary): it is written as a string, never a formula (``= + - @``, also after leading
+tabs/CR/spaces, get Excel's quote prefix), control and XML-illegal characters are dropped, a text
+over Excel's 32,767-character cell limit is cut with a visible marker and the cut is recorded.
+Sheet names are made safe and unique by :func:`sheet_title`.
 """
 from __future__ import annotations
 
@@ -20,9 +24,10 @@ from decimal import Decimal
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import __version__, classify, rules
+from .numbers import parse_amount
 from .vocabulary import is_total_label
-from .model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, Row, Table, XlbudgetError,
-                    extraction_warning)
+from .model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
+                    Row, Table, extraction_warning)
 
 META_SHEET = "元数据"
 CHECK_SHEET = "校验"
@@ -31,7 +36,64 @@ FINDING_SHEET = "问题"
 OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
 FORMULA_START = ("=", "+", "-", "@")
-_BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\]")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")
+EXCEL_MAX_CHARS = 32767  # Excel's limit of characters (UTF-16 units) in one cell
+EXCEL_MAX_SHEET = 31  # Excel's limit of characters in a sheet name
+CUT_MARK = "…[截断]"  # appended where a text was cut to EXCEL_MAX_CHARS
+# characters XML 1.0 (and so .xlsx) cannot hold: C0 controls except tab/LF/CR, U+FFFE/U+FFFF, surrogates
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_FORMULA_LEAD = re.compile(r"^[\s]*[=+\-@]")  # what a spreadsheet may take for a formula (also CSV export)
+
+
+def _utf16_len(s: str) -> int:
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def safe_text(text) -> Tuple[str, bool]:
+    """(text an .xlsx cell can hold, whether it was cut): XML-illegal characters dropped, cut to
+    :data:`EXCEL_MAX_CHARS` with :data:`CUT_MARK`."""
+    s = _XML_ILLEGAL.sub("", str(text))
+    if len(s) <= EXCEL_MAX_CHARS // 2 or _utf16_len(s) <= EXCEL_MAX_CHARS:
+        return s, False
+    keep = EXCEL_MAX_CHARS - len(CUT_MARK)
+    s = s[:keep]
+    while _utf16_len(s) > keep:  # characters outside the BMP count twice in Excel
+        s = s[:-1]
+    return s + CUT_MARK, True
+
+
+def text_cell(ws, row: int, col: int, text):
+    """Write PDF (or user) text into a cell: always a string, never a formula. A text that
+    starts like a formula also gets Excel's quote prefix, so editing the cell keeps it text.
+    A cut is recorded in ``ws.parent.xlb_cut`` (list of 'sheet'!cell)."""
+    s, cut = safe_text(text)
+    c = ws.cell(row=row, column=col)
+    c.value = s
+    c.data_type = "s"
+    if _FORMULA_LEAD.match(s):
+        c.quotePrefix = True
+    if cut:
+        wb = ws.parent
+        if not hasattr(wb, "xlb_cut"):
+            wb.xlb_cut = []
+        wb.xlb_cut.append(f"'{ws.title}'!{c.coordinate}")
+    return c
+
+
+def sheet_title(name: str, used: set) -> str:
+    """A valid, unique sheet name (Excel: 1-31 characters, none of []:*?/\\, no leading or trailing
+    apostrophe, unique ignoring case); ``used`` holds the names taken so far and is updated."""
+    base = _BAD_SHEET_CHARS.sub("_", safe_text(name)[0])
+    base = "".join(ch for ch in base if ch.isprintable()).strip().strip("'").strip() or "表"
+    base = base[:EXCEL_MAX_SHEET]
+    taken = {u.casefold() for u in used}
+    title, n = base, 2
+    while title.casefold() in taken:
+        suffix = f"_{n}"
+        title = base[:EXCEL_MAX_SHEET - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    return title
 
 
 def _col_letter(n: int) -> str:
@@ -53,13 +115,7 @@ class Layout:
             base = classify.sheet_name(t.kind)
             if key != t.kind:
                 base = f"{base}{key.rsplit('_', 1)[-1]}"
-            name = _BAD_SHEET_CHARS.sub("_", base)[:31]
-            n = 2
-            while name in used:
-                name = f"{base[:28]}_{n}"
-                n += 1
-            used.add(name)
-            self.sheets[key] = name
+            self.sheets[key] = sheet_title(base, used)
             # row 1 title, row 2 info, then the printed header rows, then the Excel Table header
             self.first_row[key] = 3 + len(t.header) + 1
 
@@ -71,11 +127,7 @@ class Layout:
         return f"'{sheet}'!{a}"
 
 
-def _text_cell(ws, row: int, col: int, text: str):
-    c = ws.cell(row=row, column=col)
-    c.value = text
-    c.data_type = "s"  # never a formula, whatever the first character
-    return c
+_text_cell = text_cell  # the one helper, under its former name
 
 
 def _set_value(ws, row: int, col: int, cell: Cell):
@@ -91,7 +143,7 @@ def _set_value(ws, row: int, col: int, cell: Cell):
 def _unique(names: Sequence[str]) -> List[str]:
     out, seen = [], {}
     for n in names:
-        n = (n or "列").replace("\n", "")
+        n = safe_text(n or "列")[0].replace("\n", "").replace("\r", "") or "列"
         if n in seen:
             seen[n] += 1
             n = f"{n}_{seen[n]}"
@@ -226,8 +278,8 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
 
     # --- overview: main totals and the state of the checks
     ov = wb.create_sheet(OVERVIEW_SHEET, 1)
-    ov["A1"] = f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览"
-    ov["A1"].font = Font(bold=True, size=12)
+    _text_cell(ov, 1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览").font = Font(bold=True,
+                                                                                                    size=12)
     for j, h in enumerate(["指标", f"金额（{doc.unit or '万元'}）", "来源"], start=1):
         c = ov.cell(row=3, column=j, value=h)
         c.font, c.fill = bold, grey
@@ -322,6 +374,13 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
         pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
         _text_cell(ws, i, 8, ",".join(map(str, pages)))
+    cuts = getattr(wb, "xlb_cut", [])
+    if cuts:  # the visible marker is in the cells; the list travels with the workbook as a doubt
+        i = len(findings) + 2
+        _text_cell(ws, i, 1, EXTRACTION_PREFIX + "text-cut")
+        _text_cell(ws, i, 2, "warning")
+        _text_cell(ws, i, 3, f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
+                             f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
     ws.column_dimensions["C"].width = 90
     ws.column_dimensions["G"].width = 40
 
@@ -333,11 +392,12 @@ def save_atomic(wb, path: str) -> str:
     replaced whole or not at all."""
     d = os.path.dirname(os.path.abspath(path)) or "."
     try:
-        os.makedirs(d, exist_ok=True)
+        os.makedirs(d, exist_ok=True)  # library callers; the command line refuses a missing -o folder first
         fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=".xlsx", dir=d)
         os.close(fd)
     except OSError as e:
-        raise XlbudgetError(f"{path}: cannot write there ({e.strerror or e})") from e
+        raise OutputError(f"cannot write there ({e.strerror or e}), {path}",
+                          hint="check the folder exists and is writable") from e
     try:
         wb.save(tmp)
         umask = os.umask(0)
@@ -347,7 +407,8 @@ def save_atomic(wb, path: str) -> str:
     except OSError as e:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise XlbudgetError(f"{path}: cannot write ({e.strerror or e}); nothing was changed") from e
+        raise OutputError(f"cannot write ({e.strerror or e}), {path}",
+                          hint="nothing was changed; check free space and permissions") from e
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -369,45 +430,154 @@ def _dec(v) -> Optional[Decimal]:
     return None
 
 
+MAX_WORKBOOK_BYTES = 256 * 1024 * 1024  # uncompressed size of a workbook we read (ours are a few MB): zip bombs
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+_STANDARD_SHEETS = {META_SHEET, CHECK_SHEET, CLAIM_SHEET, FINDING_SHEET, OVERVIEW_SHEET}
+_ARITH = re.compile(r"^=[\s\d.+\-*/()]+$")  # a formula of plain numbers (=621.43+0)
+
+
+def _eval_arith(formula: str) -> Optional[Decimal]:
+    """Value of a formula made of numbers and + - * / ( ) only, else None."""
+    import ast
+
+    if not _ARITH.match(formula) or len(formula) > 200:
+        return None
+
+    def ev(n):
+        if isinstance(n, ast.Expression):
+            return ev(n.body)
+        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)):
+            return Decimal(ast.get_source_segment(src, n) or str(n.value))  # 40.00 keeps its decimals
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.UAdd, ast.USub)):
+            v = ev(n.operand)
+            return v if isinstance(n.op, ast.UAdd) else -v
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            a, b = ev(n.left), ev(n.right)
+            if isinstance(n.op, ast.Add):
+                return a + b
+            if isinstance(n.op, ast.Sub):
+                return a - b
+            if isinstance(n.op, ast.Mult):
+                return a * b
+            return a / b
+        raise ValueError(n)
+
+    src = formula[1:].strip()
+    try:
+        return ev(ast.parse(src, mode="eval"))
+    except Exception:
+        return None
+
+
+def _int_field(v, what: str, path: str, warnings: List[str], default=None):
+    """An integer of 元数据 (年度, 页数); a number typed as text (also 二〇二四) is read with a warning."""
+    if v is None or v == "":
+        return default
+    if isinstance(v, bool):
+        v = str(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v == int(v):
+        return int(v)
+    t = "".join(str(v).split()).translate(_CN_DIGITS).rstrip("年页")
+    if t.isdigit():
+        warnings.append(f"{META_SHEET} {what} {v!r} is text; read as {int(t)}")
+        return int(t)
+    raise InputError(f"{META_SHEET} {what} is not a number ({str(v)[:40]!r}), {path}",
+                     hint=f"type the {what} as a number, or import the PDF again")
+
+
+def _check_zip(path: str) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(f"not a readable .xlsx workbook (damaged zip: {e}), {path}",
+                         hint="open and save it again in Excel, or import the PDF again") from e
+    if total > MAX_WORKBOOK_BYTES:
+        raise LimitError(f"workbook inflates to {total} bytes > limit {MAX_WORKBOOK_BYTES} (zip bomb?), {path}",
+                         hint="not an xlbudget workbook; check the file")
+
+
 def read_workbook(path: str) -> Document:
-    """Read a workbook written by :func:`write_workbook` back into a Document."""
+    """Read a workbook written by :func:`write_workbook` back into a Document.
+
+    Hand edits: a number typed as text in an amount column, or a formula there, is read as a
+    number (its cached value, or a plain-number formula evaluated) with a warning; a formula
+    without a value is a warning, never a silent blank. A missing or renamed table sheet, a
+    deleted index or table row, an unreadable 年度 are errors (the workbook no longer says what
+    it holds)."""
     from openpyxl import load_workbook
 
+    if os.path.isdir(path):
+        raise InputError(f"is a folder, not a workbook, {path}", hint="give an .xlsx file")
     if not os.path.isfile(path):
-        raise XlbudgetError(f"{path}: no such file")
+        raise InputError(f"no such file, {path}", hint="check the path")
+    _check_zip(path)
     try:
         wb = load_workbook(path, data_only=False)
     except Exception as e:
-        raise XlbudgetError(f"{path}: not a readable .xlsx workbook ({type(e).__name__}: {e})") from e
+        raise InputError(f"not a readable .xlsx workbook ({type(e).__name__}: {e}), {path}",
+                         hint="open and save it again in Excel, or import the PDF again") from e
     if META_SHEET not in wb.sheetnames:
-        raise XlbudgetError(f"{path}: no {META_SHEET} sheet: not an xlbudget workbook")
+        raise InputError(f"no {META_SHEET} sheet: not an xlbudget workbook, {path}",
+                         hint="validate reads workbooks written by `xlbudget import`")
+    warnings: List[str] = []
+    cached = {}
+
+    def cached_value(sheet: str, coord: str):
+        if "wb" not in cached:
+            try:
+                cached["wb"] = load_workbook(path, data_only=True)
+            except Exception:  # pragma: no cover - it loaded once already
+                cached["wb"] = None
+        w = cached["wb"]
+        return w[sheet][coord].value if w is not None and sheet in w.sheetnames else None
+
     meta = wb[META_SHEET]
     info = {}
     r = 1
     while meta.cell(row=r, column=1).value not in (None, "工作表"):
         info[str(meta.cell(row=r, column=1).value)] = meta.cell(row=r, column=2).value
         r += 1
+        if r > 100:
+            break
     while meta.cell(row=r, column=1).value != "工作表":
         r += 1
         if r > 100:
-            raise XlbudgetError(f"{path}: {META_SHEET} has no table index")
-    year = info.get("年度")
+            raise InputError(f"{META_SHEET} has no table index (工作表 …), {path}",
+                             hint="the index rows were edited; import the PDF again")
     doc = Document(
-        department=info.get("部门") or None,
-        year=int(year) if year not in (None, "") else None,
-        kind=info.get("类型") or "预算",
-        unit=info.get("单位") or None,
+        department=str(info.get("部门")) if info.get("部门") else None,
+        year=_int_field(info.get("年度"), "年度", path, warnings),
+        kind=str(info.get("类型") or "预算"),
+        unit=str(info.get("单位")) if info.get("单位") else None,
         source=str(info.get("来源路径") or info.get("来源") or path),
-        n_pages=int(info.get("页数") or 0),
+        n_pages=_int_field(info.get("页数"), "页数", path, warnings, default=0),
     )
     r += 1
+    listed = set()
     while meta.cell(row=r, column=1).value:
         vals = [meta.cell(row=r, column=j).value for j in range(1, 10)]
         sname, kind, title, label, unit, pages, nh, nrows, empty = vals
+        sname = str(sname)
+        listed.add(sname)
+        if sname not in wb.sheetnames:
+            raise InputError(f"sheet {sname!r} of the {META_SHEET} index is missing (renamed or deleted?), {path}",
+                             hint="give the sheet its name back, or import the PDF again")
         ws = wb[sname]
-        nh = int(nh or 0)
-        nrows = int(nrows or 0)
+        try:
+            nh = int(nh or 0)
+            nrows = int(nrows or 0)
+        except (TypeError, ValueError) as e:
+            raise InputError(f"{META_SHEET} index row {r} (sheet {sname}) is damaged ({e}), {path}",
+                             hint="import the PDF again") from e
         hr = 3 + nh
+        if nrows and hr + nrows > ws.max_row:
+            raise InputError(f"sheet {sname} has {max(0, ws.max_row - hr)} data rows, its index says {nrows} "
+                             f"(rows deleted?), {path}", hint="restore the rows, or import the PDF again")
         ncols_all = ws.max_column
         names = []
         for j in range(1, ncols_all + 1):
@@ -416,15 +586,41 @@ def read_workbook(path: str) -> Document:
                 break
             names.append(str(v))
         ncols = len(names) - len(EXTRA_COLS)
+        if ncols < 1 or not all(n.startswith(x) for n, x in zip(names[ncols:], EXTRA_COLS)):
+            raise InputError(f"sheet {sname}: the table header row is not where {META_SHEET} says "
+                             f"(rows inserted or deleted above it?), {path}", hint="import the PDF again")
         header = [[str(ws.cell(row=3 + h, column=j).value or "") for j in range(1, ncols + 1)] for h in range(nh)]
+        # amount columns: those holding at least one number
+        numeric_cols = {j for j in range(1, ncols + 1)
+                        if any(isinstance(ws.cell(row=hr + 1 + i, column=j).value, (int, float))
+                               and not isinstance(ws.cell(row=hr + 1 + i, column=j).value, bool)
+                               for i in range(nrows))}
         rows = []
         for i in range(nrows):
             er = hr + 1 + i
             page = ws.cell(row=er, column=ncols + 3).value
+            page = page if isinstance(page, int) else None
             cells = []
             for j in range(1, ncols + 1):
-                v = ws.cell(row=er, column=j).value
+                c = ws.cell(row=er, column=j)
+                v = c.value
                 dv = _dec(v)
+                if isinstance(v, str) and (c.data_type == "f" or (v.startswith("=") and j in numeric_cols)):
+                    cv = cached_value(sname, c.coordinate)
+                    dv = _dec(cv)
+                    if dv is None:
+                        dv = _eval_arith(v)
+                    if dv is not None:
+                        warnings.append(f"{sname}!{c.coordinate}: formula {v[:40]} read as its value {dv}")
+                        v = dv
+                    else:
+                        warnings.append(f"{sname}!{c.coordinate}: formula {v[:40]} has no stored value; read as "
+                                        "text (open and save the workbook in Excel, or type the number)")
+                elif isinstance(v, str) and j in numeric_cols and "." in v:
+                    pv = parse_amount(v)
+                    if pv is not None:  # a number typed as text (621.43)
+                        warnings.append(f"{sname}!{c.coordinate}: number typed as text {v!r} read as {pv}")
+                        dv = pv
                 text = "" if v is None else (str(v) if dv is None else format(dv, "f"))
                 cells.append(Cell(text=text, value=dv, page=page))
             code = ws.cell(row=er, column=ncols + 1).value
@@ -439,28 +635,37 @@ def read_workbook(path: str) -> Document:
             elif cells:
                 row.name = next((c.text for c in cells if c.text and c.value is None), None)
             rows.append(row)
-        t = Table(kind=kind, title=title or "", header=header, rows=rows, columns=names[:ncols],
-                  label=label or None, unit=unit or None,
+        t = Table(kind=str(kind), title=str(title or ""), header=header, rows=rows, columns=names[:ncols],
+                  label=str(label) if label else None, unit=str(unit) if unit else None,
                   pages=[int(p) for p in str(pages or "").split(",") if p.strip().isdigit()],
                   empty=(empty == "是"))
         doc.tables.append(t)
         r += 1
+    # a sheet of ours (it holds one of our Excel Tables, T01_…) missing from the index; a sheet
+    # the user added for notes is left alone
+    stray = [n for n in wb.sheetnames if n not in listed and n not in _STANDARD_SHEETS
+             and any(re.match(r"T\d{2}_", name) for name in wb[n].tables)]
+    if stray:
+        raise InputError(f"sheet {stray[0]!r} is not in the {META_SHEET} index (an index row deleted?), {path}",
+                         hint="restore the index row, or import the PDF again")
     if CLAIM_SHEET in wb.sheetnames:
         ws = wb[CLAIM_SHEET]
         for i in range(2, ws.max_row + 1):
             subj = ws.cell(row=i, column=1).value
             if not subj:
                 continue
+            page = ws.cell(row=i, column=8).value
             doc.claims.append(Claim(
                 subject=str(subj), amount=_dec(ws.cell(row=i, column=2).value),
                 share=_dec(ws.cell(row=i, column=3).value), change=_dec(ws.cell(row=i, column=4).value),
                 change_rate=_dec(ws.cell(row=i, column=5).value),
                 change_rate_infinite=ws.cell(row=i, column=6).value == "∞",
                 execution_rate=_dec(ws.cell(row=i, column=7).value),
-                page=ws.cell(row=i, column=8).value, text=str(ws.cell(row=i, column=9).value or ""),
+                page=page if isinstance(page, int) else None, text=str(ws.cell(row=i, column=9).value or ""),
                 scope=ws.cell(row=i, column=10).value or None, qualifier=ws.cell(row=i, column=11).value or None,
                 pos=i, budget=_dec(ws.cell(row=i, column=12).value)))
     doc.diagnostics.extend(_read_extraction_warnings(wb))
+    doc.warnings.extend(warnings)
     return doc
 
 
