@@ -11,7 +11,10 @@ from conftest import REAL, need
 from hostile import make_corpus as mc
 from xlbudget.cli import main
 from xlbudget.model import InputError, LimitError
-from xlbudget.pdf import LIMITS, read_pdf
+from xlbudget.pdf import read_pdf
+from xlbudget.settings import PdfSettings
+
+LIMITS = PdfSettings()
 
 # (generator, what the one line must say); all exit 2 and write nothing
 REFUSED = {

@@ -64,13 +64,11 @@ def test_two_columns_half_a_line_apart_stay_apart(rendered):
     assert sorted(lines) == sorted(rendered["columns"]["lines"])
 
 
-def test_unread_narrative_year_and_department_are_doubted(rendered, monkeypatch):
+def test_unread_narrative_year_and_department_are_doubted(rendered):
     """Without the baseline-tolerant lines the page reads no claim, no year, no department:
     the importer says so instead of leaving the narrative silently unchecked."""
-    import xlbudget.pdf as pdf
-
-    monkeypatch.setattr(pdf, "_join_shifted_runs", lambda lines: lines)
-    doc = import_pdf(str(rendered["shifted"]["path"]))
+    # an overlap share above 1 can never be met: no run joins another line
+    doc = import_pdf(str(rendered["shifted"]["path"]), pdf={"line_overlap": 2.0})
     assert doc.claims == [] and doc.year is None and doc.department is None
     ids = {f.id for f in doc.diagnostics}
     assert {"EXTRACT.no-claims", "EXTRACT.no-year", "EXTRACT.no-department"} <= ids

@@ -38,3 +38,14 @@ def test_a_tuned_tolerance_changes_the_reading():
     raw = _two_pages(bottom_of_first=0.70 * 842)
     assert len(group_tables(raw)) == 2
     assert len(group_tables(raw, {"continuation_min_bottom": 0.6})) == 1
+
+
+def test_reading_limits_are_settings_too():
+    # the limits that stop a hostile PDF are tuned like any tolerance; the message names the one hit
+    from conftest import RENDERED, need
+    from xlbudget.model import LimitError
+    from xlbudget.pdf import read_pdf
+
+    pdf = need(RENDERED / "pdf_a" / "000_7d1637c2b07940b9.pdf")
+    with pytest.raises(LimitError, match="max_pages=3"):
+        read_pdf(str(pdf), {"max_pages": 3})

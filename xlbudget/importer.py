@@ -1,13 +1,18 @@
 """Import a disclosure PDF into the model (pdf adapter + pure parsing)."""
 from __future__ import annotations
 
+from typing import Union
+
 from .model import Document, InputError
 from .parse import build_document
 from .pdf import read_pdf
+from .settings import PdfSettings, StitchSettings
 
 
-def import_pdf(path: str) -> Document:
-    return build_document(read_pdf(path))
+def import_pdf(path: str, pdf: Union[None, PdfSettings, dict] = None,
+               stitch: Union[None, StitchSettings, dict] = None) -> Document:
+    """Read a PDF into a Document; ``pdf`` / ``stitch`` tune the reading tolerances by name."""
+    return build_document(read_pdf(path, pdf), stitch)
 
 
 def require_disclosure(doc: Document, path: str) -> Document:

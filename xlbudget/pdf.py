@@ -8,74 +8,51 @@ from __future__ import annotations
 import os
 import re
 import zlib
-from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Union
 
 from .model import InputError, LimitError, XlbudgetError
 from .raw import Fragment, RawDocument, TextLine
+from .settings import PdfSettings
 
-TABLE_SETTINGS = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-}
-
-
-MIN_COL_WIDTH = 8.0
-
-# a colour component at least this light is white paper: a rect or line painted in it
-# draws nothing (exporters lay white cell backgrounds and padding strips under the text)
-WHITE_LEVEL = 0.99
-
-
-def _is_white(color) -> bool:
+def _is_white(color, level: float) -> bool:
     if color is None:
         return False
     if isinstance(color, (int, float)):
-        return color >= WHITE_LEVEL
+        return color >= level
     c = tuple(color)
     if len(c) in (1, 3):  # gray, RGB
-        return all(isinstance(v, (int, float)) and v >= WHITE_LEVEL for v in c)
+        return all(isinstance(v, (int, float)) and v >= level for v in c)
     if len(c) == 4:  # CMYK: no ink
-        return all(isinstance(v, (int, float)) and v <= 1 - WHITE_LEVEL for v in c)
+        return all(isinstance(v, (int, float)) and v <= 1 - level for v in c)
     return False  # a pattern or an unknown colour space: assume it shows
 
 
-def _drawn(obj) -> bool:
+def _drawn(obj, white_level: float) -> bool:
     """Does this object show on the page? White-filled, unstroked rects (cell backgrounds,
     padding strips) and white lines are no rules: the grid is what is printed, so a cell's
     text is the text inside its printed borders (a wrapped name stays with its amount)."""
     kind = obj.get("object_type")
     if kind == "rect":
-        fill = obj.get("fill") and not _is_white(obj.get("non_stroking_color"))
-        stroke = obj.get("stroke") and not _is_white(obj.get("stroking_color"))
+        fill = obj.get("fill") and not _is_white(obj.get("non_stroking_color"), white_level)
+        stroke = obj.get("stroke") and not _is_white(obj.get("stroking_color"), white_level)
         return bool(fill or stroke)
     if kind == "line":
-        return not _is_white(obj.get("stroking_color"))
+        return not _is_white(obj.get("stroking_color"), white_level)
     return True
 
 
-# vertical rules running this far past a table's outer rule draw a row whose closing rule is
-# on the other page (the first row of a continued table, printed without its top rule)
-OPEN_ROW_MIN = 6.0
-# rule ends closer than this (pt) are one height
-RULE_TOL = 2.0
-
-
-def _covered(hs, y: float, x0: float, x1: float) -> bool:
+def _covered(hs, y: float, x0: float, x1: float, tol: float) -> bool:
     """Do the horizontal edges ``hs`` at height ``y`` run all the way from x0 to x1?"""
-    segs = sorted((h["x0"], h["x1"]) for h in hs if abs(h["top"] - y) <= RULE_TOL)
+    segs = sorted((h["x0"], h["x1"]) for h in hs if abs(h["top"] - y) <= tol)
     reach = x0
     for a, b in segs:
-        if a > reach + RULE_TOL:
+        if a > reach + tol:
             return False
         reach = max(reach, b)
-    return reach >= x1 - RULE_TOL
+    return reach >= x1 - tol
 
 
-def _frame_rules(page, tables) -> list:
+def _frame_rules(page, tables, s: PdfSettings) -> list:
     """Rules closing a table's outer frame where the drawing leaves it open: a table cut by a
     page break prints its first (or last) row without the rule that is on the other page, so
     the column rules run on past the last horizontal rule, or the top rule stops short above a
@@ -84,6 +61,7 @@ def _frame_rules(page, tables) -> list:
     verticals = [e for e in edges if e["orientation"] == "v"]
     horizontals = [e for e in edges if e["orientation"] == "h"]
     out = []
+    RULE_TOL, OPEN_ROW_MIN = s.rule_tolerance, s.open_row_min
     for t in tables:
         x0, top, x1, bottom = t.bbox
         vs = [v for v in verticals if x0 - RULE_TOL <= v["x0"] <= x1 + RULE_TOL
@@ -95,7 +73,7 @@ def _frame_rules(page, tables) -> list:
         ys.append(min(above) if len(above) >= 2 and max(above) - min(above) <= RULE_TOL else top)
         ys.append(max(below) if len(below) >= 2 and max(below) - min(below) <= RULE_TOL else bottom)
         for y in ys:
-            if not _covered(horizontals, y, x0, x1):
+            if not _covered(horizontals, y, x0, x1, RULE_TOL):
                 out.append({"object_type": "frame_edge", "orientation": "h", "x0": x0, "x1": x1,
                             "top": y, "bottom": y, "width": x1 - x0, "height": 0})
     return out
@@ -109,20 +87,20 @@ def _clean_cell(text: Optional[str]) -> str:
     return "".join(parts).strip()
 
 
-def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
+def _fragment(table, page_no: int, page_height: float, s: PdfSettings) -> Optional[Fragment]:
     rows_obj = table.rows
     if not rows_obj:
         return None
     xs = sorted({round(c[0], 1) for r in rows_obj for c in r.cells if c is not None})
     merged: List[float] = []
     for x in xs:
-        if not merged or x - merged[-1] > 2.0:
+        if not merged or x - merged[-1] > s.column_edge_tolerance:
             merged.append(x)
     # some exporters draw every cell as padding rects (5 pt strips left and right of the
-    # text): a "column" narrower than MIN_COL_WIDTH is padding, not a column
+    # text): a "column" narrower than min_column_width is padding, not a column
     right = table.bbox[2]
     col_x = [x for k, x in enumerate(merged)
-             if (merged[k + 1] if k + 1 < len(merged) else right) - x >= MIN_COL_WIDTH] or merged[:1]
+             if (merged[k + 1] if k + 1 < len(merged) else right) - x >= s.min_column_width] or merged[:1]
     rows: List[List[Optional[str]]] = []
     texts = table.extract()
     for r, t in zip(rows_obj, texts):
@@ -132,14 +110,15 @@ def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
             if cell is None:
                 continue
             # columns starting inside this cell are covered by it (a merged cell)
-            covered.update(k for k, x in enumerate(col_x) if cell[0] + 2.0 < x < cell[2] - 2.0)
+            edge = s.column_edge_tolerance
+            covered.update(k for k, x in enumerate(col_x) if cell[0] + edge < x < cell[2] - edge)
             # column of the cell: the kept column edge nearest to its left edge, or the one
             # its centre falls in when the left edge was a padding strip
             j = min(range(len(col_x)), key=lambda k: abs(col_x[k] - cell[0]))
-            if abs(col_x[j] - cell[0]) > 2.0:
+            if abs(col_x[j] - cell[0]) > edge:
                 cx = (cell[0] + cell[2]) / 2
                 inside = [k for k in range(len(col_x)) if col_x[k] <= cx]
-                j = inside[-1] if inside and cell[2] - cell[0] < MIN_COL_WIDTH else j
+                j = inside[-1] if inside and cell[2] - cell[0] < s.min_column_width else j
             text = _clean_cell(txt)
             if out[j] is None or (text and not out[j]):
                 out[j] = text
@@ -163,21 +142,6 @@ def _fragment(table, page_no: int, page_height: float) -> Optional[Fragment]:
     )
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Safety limits: a hostile or broken PDF is refused quickly instead of running for hours or
-    filling memory. Real disclosures (corpus: at most 33 pages, 1,422 characters and a 120 KB content
-    stream per page) stay far below them."""
-
-    max_pages: int = 1000
-    max_chars_per_page: int = 20_000
-    max_stream_bytes: int = 16 * 1024 * 1024  # decompressed content stream (or form) of one page
-    # distinct x of vertical rules times distinct y of horizontal rules: the grid table finding
-    # works through (corpus max 4,410; a 200 x 200 ruled grid, 40,401, runs > 15 minutes)
-    max_grid_cells_per_page: int = 20_000
-
-
-LIMITS = Limits()
 _TAIL_BYTES = 4096  # where %%EOF and startxref must be found at the end of a complete PDF
 _ENCRYPTED = ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning")
 
@@ -233,7 +197,7 @@ def _open_error(path: str, e: Exception) -> XlbudgetError:
                       hint="download it again, or repair it (e.g. qpdf in.pdf out.pdf)")
 
 
-def _open_checked(path: str, limits: Limits = LIMITS):
+def _open_checked(path: str, limits: PdfSettings):
     """Pre-flight checks, then open with pdfplumber: one clear error for encrypted, damaged,
     page-less or too long PDFs."""
     import pdfplumber
@@ -287,7 +251,7 @@ def _string_bytes(content: bytes) -> int:
     return n + sum(len(re.sub(rb"\s", b"", m)) // 2 for m in _HEX.findall(content))
 
 
-def _check_page(page, page_no: int, path: str, limits: Limits = LIMITS) -> None:
+def _check_page(page, page_no: int, path: str, limits: PdfSettings) -> None:
     """Per-page limits, before the page is parsed further: decompressed size of its content
     streams and forms, the characters they can draw, then the characters and the ruled grid."""
     from pdfminer.pdftypes import PDFStream, resolve1
@@ -337,30 +301,17 @@ def _check_page(page, page_no: int, path: str, limits: Limits = LIMITS) -> None:
 _AMOUNT_WORD = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2}$|^-?\d+\.\d{2}$")
 
 
-# a run of characters printed a few points off its line's baseline (figures set in another
-# font, a superscript) still overlaps the neighbouring characters of the line by this share of
-# the smaller height; the next text line or a column printed half a line lower overlaps less
-LINE_OVERLAP = 0.6
-# ... and it sits right next to a character of the line: a gap of at most this many character
-# widths (a column gutter is wider)
-RUN_GAP = 1.0
-# characters further apart than this many character widths are two runs
-RUN_SPLIT = 0.5
-# words further apart than this (pt) are printed with a space between them (pdfplumber's x_tolerance)
-WORD_GAP = 3.0
-
-
-def _runs(chars) -> List[list]:
+def _runs(chars, split: float) -> List[list]:
     out: List[list] = []
     for ch in sorted(chars, key=lambda c: c["x0"]):
-        if out and ch["x0"] - out[-1][-1]["x1"] <= RUN_SPLIT * max(ch["size"], 1.0):
+        if out and ch["x0"] - out[-1][-1]["x1"] <= split * max(ch["size"], 1.0):
             out[-1].append(ch)
         else:
             out.append([ch])
     return out
 
 
-def _joins_line(run, host) -> bool:
+def _joins_line(run, host, s: PdfSettings) -> bool:
     """Does ``run`` (characters of another pdfplumber line) belong on the line of ``host`` chars:
     in a gap of it (no character overlaps it across), next to one of its characters, and
     overlapping that character vertically by most of its height?"""
@@ -372,19 +323,19 @@ def _joins_line(run, host) -> bool:
     right = min((c for c in host if c["x0"] >= rx1 - 0.5), key=lambda c: c["x0"], default=None)
     top, bottom = min(c["top"] for c in run), max(c["bottom"] for c in run)
     for nb, gap in ((left, rx0 - left["x1"] if left else None), (right, right["x0"] - rx1 if right else None)):
-        if nb is None or gap > RUN_GAP * size:
+        if nb is None or gap > s.run_gap * size:
             continue
         overlap = min(bottom, nb["bottom"]) - max(top, nb["top"])
-        if overlap >= LINE_OVERLAP * min(bottom - top, nb["bottom"] - nb["top"]):
+        if overlap >= s.line_overlap * min(bottom - top, nb["bottom"] - nb["top"]):
             return True
     return False
 
 
-def _line_of(chars, like) -> dict:
+def _line_of(chars, like, word_gap: float) -> dict:
     chars = sorted(chars, key=lambda c: c["x0"])
     text = ""
     for k, ch in enumerate(chars):
-        if k and ch["x0"] - chars[k - 1]["x1"] > WORD_GAP:
+        if k and ch["x0"] - chars[k - 1]["x1"] > word_gap:
             text += " "
         text += ch["text"]
     # the line keeps its own top (reading order among lines and tables is by top)
@@ -392,7 +343,7 @@ def _line_of(chars, like) -> dict:
                 bottom=max(like["bottom"], max(c["bottom"] for c in chars)))
 
 
-def _join_shifted_runs(lines: List[dict]) -> List[dict]:
+def _join_shifted_runs(lines: List[dict], s: PdfSettings) -> List[dict]:
     """pdfplumber clusters text lines by the tops of their words, so figures printed a few points
     below the Chinese text of their line ("基本支出" / "5377.64" / "万元") come out as a line of
     their own. Runs of one line that sit in the gaps of an overlapping line, right next to its
@@ -409,8 +360,8 @@ def _join_shifted_runs(lines: List[dict]) -> List[dict]:
             hi, di = (i, k) if len(a["chars"]) >= len(b["chars"]) else (k, i)
             host, donor = lines[hi], lines[di]
             keep = []
-            for run in _runs(donor["chars"]):
-                if _joins_line(run, host["chars"]):
+            for run in _runs(donor["chars"], s.run_split):
+                if _joins_line(run, host["chars"], s):
                     host["chars"].extend(run)
                     changed.add(hi)
                 else:
@@ -423,22 +374,22 @@ def _join_shifted_runs(lines: List[dict]) -> List[dict]:
         if i not in changed:
             out.append(ln)
         elif ln["chars"]:
-            out.append(_line_of(ln["chars"], ln))
+            out.append(_line_of(ln["chars"], ln, s.word_gap))
     return out
 
 
-def _orphan_row_of(line, frags: List[Fragment]) -> Optional[Fragment]:
+def _orphan_row_of(line, frags: List[Fragment], s: PdfSettings) -> Optional[Fragment]:
     """A table row drawn without its rules (first row on a page, last row above a break):
     a text line touching a table, inside its width, carrying an amount."""
     words = line["text"].split()
     if not any(_AMOUNT_WORD.match(w) for w in words):
         return None
     for f in frags:
-        if line["x0"] < f.x0 - 2 or line["x1"] > f.x1 + 2:
+        if line["x0"] < f.x0 - s.column_edge_tolerance or line["x1"] > f.x1 + s.column_edge_tolerance:
             continue
         gap_above = f.top - line["bottom"]
         gap_below = line["top"] - f.bottom
-        if -1 <= gap_above <= 20 or -1 <= gap_below <= 20:
+        if -1 <= gap_above <= s.orphan_row_gap or -1 <= gap_below <= s.orphan_row_gap:
             return f
     return None
 
@@ -489,29 +440,19 @@ def _attach_row(f: Fragment, line) -> None:
         f.bottom = float(line["bottom"])
 
 
-def read_pdf(path: str) -> RawDocument:
+def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawDocument:
     """Read a PDF into raw blocks. Raises :class:`XlbudgetError` with a clear message."""
-    try:
-        import pdfplumber
-    except ImportError as e:  # pragma: no cover
-        raise XlbudgetError("pdfplumber is not installed: pip install pdfplumber") from e
-    _preflight(path)
-    if not os.path.isfile(path):
-        raise XlbudgetError(f"{path}: no such file")
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
-    if b"%PDF" not in head:
-        raise XlbudgetError(f"{path}: not a PDF file (no %PDF header)")
+    s = PdfSettings.resolve(settings)
     blocks = []
     heights = []
     empty_pages: List[int] = []  # scanned: images, no text layer
     n_chars = 0
-    pdf = _open_checked(path)
+    pdf = _open_checked(path, s)
     try:
         n_pages = len(pdf.pages)
         for i, page in enumerate(pdf.pages):
             page_no = i + 1
-            _check_page(page, page_no, path)
+            _check_page(page, page_no, path, s)
             try:
                 p = page.dedupe_chars()
                 n_chars += len(p.chars)
@@ -520,15 +461,15 @@ def read_pdf(path: str) -> RawDocument:
                 if not p.chars and page.images:
                     empty_pages.append(page_no)
                 heights.append(float(page.height))
-                ruled = p.filter(_drawn)
-                tables = ruled.find_tables(TABLE_SETTINGS)
-                extra = _frame_rules(ruled, tables)
+                ruled = p.filter(lambda obj: _drawn(obj, s.white_level))
+                tables = ruled.find_tables(s.table_settings())
+                extra = _frame_rules(ruled, tables, s)
                 if extra:
-                    tables = ruled.find_tables(dict(TABLE_SETTINGS, explicit_horizontal_lines=extra))
+                    tables = ruled.find_tables(dict(s.table_settings(), explicit_horizontal_lines=extra))
                 frags = []
                 bboxes = []
                 for t in tables:
-                    f = _fragment(t, page_no, float(page.height))
+                    f = _fragment(t, page_no, float(page.height), s)
                     # a one-column "table" is a framed paragraph: keep its text as text
                     if f is not None and f.rows and len(f.col_x) >= 2:
                         f.last_row_room = _last_row_room(t, f, p.chars)
@@ -547,11 +488,11 @@ def read_pdf(path: str) -> RawDocument:
 
                 rest = p.filter(outside) if bboxes else p
                 lines = []
-                for ln in _join_shifted_runs(rest.extract_text_lines(return_chars=True)):
+                for ln in _join_shifted_runs(rest.extract_text_lines(return_chars=True), s):
                     txt = ln["text"].strip()
                     if not txt:
                         continue
-                    frag = _orphan_row_of(ln, frags)
+                    frag = _orphan_row_of(ln, frags, s)
                     if frag is not None:
                         _attach_row(frag, ln)
                         continue

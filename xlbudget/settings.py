@@ -51,6 +51,38 @@ class PdfSettings(_Settings):
     # a text line this close above or below a grid, inside its width and carrying an amount,
     # is a table row drawn without its rules
     orphan_row_gap: float = 20.0
+    # a colour component at least this light is white paper: a rect or line painted in it
+    # draws nothing (exporters lay white cell backgrounds and padding strips under the text)
+    white_level: float = 0.99
+    # vertical rules running this far past a table's outer rule draw a row whose closing rule
+    # is on the other page (the first row of a continued table, printed without its top rule)
+    open_row_min: float = 6.0
+    # rule ends closer than this are one height
+    rule_tolerance: float = 2.0
+
+    # narrative lines. A run of characters printed a few points off its line's baseline
+    # (figures set in another font, a superscript) still overlaps the neighbouring characters
+    # of the line by this share of the smaller height; the next line, or a column printed half
+    # a line lower, overlaps less
+    line_overlap: float = 0.6
+    # ... and sits right next to a character of the line: a gap of at most this many
+    # character widths (a column gutter is wider)
+    run_gap: float = 1.0
+    # characters further apart than this many character widths are two runs
+    run_split: float = 0.5
+    # words further apart than this are printed with a space between them (pdfplumber's x_tolerance)
+    word_gap: float = 3.0
+
+    # safety limits: a hostile or broken PDF is refused quickly instead of running for hours or
+    # filling memory. Real disclosures (corpus: at most 33 pages, 1,422 characters and a 120 KB
+    # content stream per page, a grid of 4,410 cells) stay far below them
+    max_pages: int = 1000
+    max_chars_per_page: int = 20_000
+    # decompressed content stream (or form) of one page
+    max_stream_bytes: int = 16 * 1024 * 1024
+    # distinct x of vertical rules times distinct y of horizontal rules: what table finding
+    # works through (a 200 x 200 ruled grid, 40,401 cells, runs > 15 minutes)
+    max_grid_cells_per_page: int = 20_000
 
     def table_settings(self) -> Dict[str, Any]:
         """The dict pdfplumber's ``find_tables`` takes."""
