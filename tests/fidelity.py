@@ -21,9 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conftest import REAL, REAL_ALL, RENDERED, SEEDS, imported  # noqa: E402
 from test_real_jiangsu import CASES, b01_values  # noqa: E402
-from test_seed_truth import best_table, numeric_rows  # noqa: E402
+from test_seed_truth import _form_num, _num, amount_rows, paired_tables  # noqa: E402
 
 from xlbudget import rules  # noqa: E402
+from xlbudget.classify import kind_from_title  # noqa: E402
 
 
 def real_corpus() -> Counter:
@@ -53,15 +54,16 @@ def csv_values() -> Counter:
 
 
 def rendered_cells() -> Counter:
+    """Numeric truth cells found at their place: the body's numeric rows in order, the truth's
+    positions (a form counts every figure) — what test_every_table_matches_truth_cell_by_cell asserts."""
     out: Counter = Counter()
     for seed in SEEDS:
         doc = imported(RENDERED / "pdf_a" / f"{seed}.pdf")
         truth = json.loads((RENDERED / "truth" / f"{seed}.json").read_text(encoding="utf-8"))
-        for tt in truth:
-            want = numeric_rows(tt["rows"])
-            if not want:
-                continue
-            got = numeric_rows(best_table(doc, want).grid())
+        for tt, t in paired_tables(doc, truth):
+            num = _num if (kind_from_title(tt["title"]) or "other")[0] in "bf" else _form_num
+            want = [r for r in (tuple(num(c) for c in row) for row in tt["rows"]) if any(v is not None for v in r)]
+            got = amount_rows(t, num) if t is not None else []
             for k, w in enumerate(want):
                 g = got[k] if k < len(got) else ()
                 for j, v in enumerate(w):

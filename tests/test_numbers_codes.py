@@ -80,3 +80,21 @@ def test_rounded_figures_of_a_true_identity_always_pass():
         ok, s, diff, tol = consistent(r_total, r_parts)
         assert ok, (r_total, r_parts)
         assert not consistent(s + tol + q, r_parts)[0]
+
+
+def test_printed_percentages_rounded_or_truncated():
+    from xlbudget.numbers import printed_percent_ok
+
+    # 9746.50 / 10210.34 = 95.4571…%: printed 95.46 (rounded) or 95.45 (truncated)
+    lo, hi = D("95.4566"), D("95.4576")
+    assert printed_percent_ok(D("95.46"), lo, hi) and printed_percent_ok(D("95.45"), lo, hi)
+    assert not printed_percent_ok(D("95.44"), lo, hi) and not printed_percent_ok(D("95.47"), lo, hi)
+    # a falling rate truncates towards zero: -6.1057…% printed -6.10 or -6.11, never -6.12 or -6.09
+    lo, hi = D("-6.1060"), D("-6.1054")
+    assert printed_percent_ok(D("-6.10"), lo, hi) and printed_percent_ok(D("-6.11"), lo, hi)
+    assert not printed_percent_ok(D("-6.12"), lo, hi) and not printed_percent_ok(D("-6.09"), lo, hi)
+    # a whole-number share: "占78%" for 77.6%
+    assert printed_percent_ok(D("78"), D("77.6"), D("77.6")) and not printed_percent_ok(D("79"), D("77.6"), D("77.6"))
+    # a rate of change may be a whole unit off either way (worked out from unrounded figures)
+    assert printed_percent_ok(D("64.07"), D("64.0604"), D("64.0610"), change_rate=True)
+    assert not printed_percent_ok(D("64.08"), D("64.0604"), D("64.0610"), change_rate=True)

@@ -23,7 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from . import classify
 from .codes import CLASSES
 from .model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding, Row, Table
-from .numbers import fmt, half_ulp, looks_numeric
+from .numbers import fmt, half_ulp, looks_numeric, printed_percent_ok
 from .vocabulary import GRAND_TOTAL_RE, TOTAL_LABEL_RE
 
 CENT = Decimal("0.01")
@@ -1107,8 +1107,8 @@ def _yoy_checks(periods: List[Period], bases: List[Optional[int]]) -> Tuple[List
                                 expected=None, actual=c.change_rate))
                     else:
                         lo, hi = _interval_rate(exp, prev[0], e_cur + e_prev, e_prev)
-                        slack = 2 * half_ulp(c.change_rate, 0)  # printed rates are rounded or truncated
-                        if not (lo - slack <= c.change_rate <= hi + slack):
+                        slack = 2 * half_ulp(c.change_rate, 0)  # reported: a printed rate may be a whole unit off
+                        if not printed_percent_ok(c.change_rate, lo, hi, change_rate=True):
                             problems.append(f"增减率应为 {chk.expected_rate}%，叙述为 {c.change_rate}%")
                             findings.append(Finding(
                                 "YOY", "warning",

@@ -97,6 +97,18 @@ def _wide(*vs: Decimal) -> int:
                        for v in vs if v.is_finite() and isinstance(v.as_tuple().exponent, int)])
 
 
+def printed_percent_ok(printed: Decimal, lo: Decimal, hi: Decimal, change_rate: bool = False) -> bool:
+    """Could ``printed`` be a true percentage in [lo, hi] as documents print it: rounded to its
+    last place (± half a unit) or truncated there (up to one whole unit below)? Shares forced to
+    add up to 100.00% and rates cut at two decimals are printed both ways. A rate of change
+    (比上年增长 R%) is often worked out from last year's unrounded figures in the budget system:
+    it may be a whole unit off either way."""
+    if printed < 0:  # a negative rate truncates towards zero
+        return printed_percent_ok(-printed, -hi, -lo, change_rate)
+    h = half_ulp(printed, 0)
+    return lo - 2 * h <= printed <= hi + (2 * h if change_rate else h)
+
+
 def fmt(v: Optional[Decimal]) -> str:
     if v is None:
         return "空"

@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .codes import CLASSES, parent_of
 from .model import CellRef, Document, Finding, Table
-from .numbers import consistent, fmt, half_ulp
+from .numbers import consistent, fmt, half_ulp, printed_percent_ok
 from .vocabulary import GRAND_TOTAL_RE
 from .perf import execution_rate_ok, grade_of, norm_project, read_self_evaluation, read_target_form
 
@@ -773,10 +773,11 @@ def _subject_label(subject: str) -> str:
 
 
 def _share_bounds(a: Decimal, t: Decimal) -> Tuple[Decimal, Decimal]:
+    """The interval of a / t × 100 that the rounded figures a and t allow."""
     ea, et = half_ulp(a), half_ulp(t)
     lo = (a - ea) / (t + et) * 100 if t + et else Decimal(0)
     hi = (a + ea) / (t - et) * 100 if t - et > 0 else Decimal("Infinity")
-    return lo - Decimal("0.005"), hi + Decimal("0.005")
+    return lo, hi
 
 
 def narrative_findings(ctx: _Ctx) -> List[Finding]:
@@ -789,8 +790,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             prev = c.amount - c.change
             if prev > 0:
                 lo, hi = _share_bounds(abs(c.change), prev)
-                slack = 2 * half_ulp(c.change_rate, 0) - Decimal("0.005")  # truncated or rounded
-                if not (lo - slack <= abs(c.change_rate) <= hi + slack):
+                if not printed_percent_ok(abs(c.change_rate), lo, hi, change_rate=True):
                     findings.append(Finding("NARR-RATE", "warning",
                                             f"叙述（第{c.page}页）{_subject_label(c.subject)}{fmt(c.amount)}万元，比上年"
                                             f"{'增加' if c.change >= 0 else '减少'}{fmt(abs(c.change))}万元，"
@@ -801,10 +801,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
         # 完成年初预算的 R% = 决算 / 年初预算
         if c.budget and c.amount is not None and c.execution_rate is not None:
             lo, hi = _share_bounds(c.amount, c.budget)
-            # a printed rate is rounded (± half a unit) or truncated (up to a whole unit below)
-            below = 2 * half_ulp(c.execution_rate, 0) - Decimal("0.005")
-            above = half_ulp(c.execution_rate, 0) - Decimal("0.005")
-            if not (lo - below <= c.execution_rate <= hi + above):
+            if not printed_percent_ok(c.execution_rate, lo, hi):
                 exp = (c.amount / c.budget * 100).quantize(Decimal("0.01"))
                 findings.append(Finding("NARR-EXEC", "warning",
                                         f"叙述（第{c.page}页）{_subject_label(c.subject)}年初预算{fmt(c.budget)}万元、决算{fmt(c.amount)}万元，"
@@ -843,8 +840,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
                 tv = ctx.value(total_ref) if total_ref is not None else None
                 if tv:
                     lo, hi = _share_bounds(v, tv)
-                    slack = half_ulp(c.share, 0) - Decimal("0.005")  # "占78%" is rounded to units
-                    shares.append((lo - slack <= c.share <= hi + slack, v, tv, ref, total_ref))
+                    shares.append((printed_percent_ok(c.share, lo, hi), v, tv, ref, total_ref))
             if shares and not any(ok for ok, *_ in shares):
                 _, v, tv, ref, total_ref = shares[0]
                 findings.append(Finding("NARR-SHARE", "warning",
