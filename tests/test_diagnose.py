@@ -99,3 +99,17 @@ def test_extraction_warnings_are_findings_of_the_document():
     _, _, findings = rules.run(doc)
     assert [f.id for f in findings if f.kind == "extraction"] == ["EXTRACT.fragment-row"] * 2
     assert rules.check(doc)[:2] == findings[:2]
+
+
+def test_every_level_summed_as_classes_is_reported():
+    # 款 and 项 rows taken for 类 rows: Σ 类 is three times 合计
+    rows = [_row("合计", "", "30.00", total=True)]
+    for code in ("201", "20106", "2010601", "208", "20805", "2080505"):
+        rows.append(_row(code, "某项", "15.00", code=code))
+        rows[-1].level = 1  # what the mis-read gave every row
+    t = Table(kind="f03", title="支出决算表", header=[["科目编码", "科目名称", "合计"]], rows=rows,
+              columns=["科目编码", "科目名称", "合计"])
+    assert slugs(_doc(t, FINAL)) == ["EXTRACT.amount-in-code-column"]
+    for r, level in zip(rows[1:], (1, 2, 3, 1, 2, 3)):
+        r.level = level  # read right: Σ 类 = 合计
+    assert slugs(_doc(t, FINAL)) == []

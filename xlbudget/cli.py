@@ -15,6 +15,7 @@ from typing import List, Optional
 
 from . import __version__
 from .model import Document, InputError, OutputError, UsageError, XlbudgetError
+from .paths import check_input
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_ERROR = 0, 1, 2
 WORKBOOK_EXT = (".xlsx",)
@@ -53,16 +54,6 @@ def load(path: str) -> Document:
 
         return read_workbook(path)
     raise InputError(f"expected a .pdf or an .xlsx file, {path}", hint="give a disclosure PDF or an xlbudget workbook")
-
-
-def check_input(path: str) -> None:
-    """A clear error for a missing input, a folder, a broken or looping symbolic link."""
-    if os.path.isdir(path):
-        raise InputError(f"is a folder, not a file, {path}", hint="use `xlbudget batch FOLDER -o OUT` for a folder")
-    if not os.path.exists(path):
-        if os.path.islink(path):
-            raise InputError(f"broken or looping symbolic link, {path}", hint="point it at a real file")
-        raise InputError(f"no such file, {path}", hint="check the path")
 
 
 def check_output(path: str, exts=WORKBOOK_EXT) -> str:

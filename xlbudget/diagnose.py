@@ -20,6 +20,8 @@ from .vocabulary import ITEM_MARKER_RE, LEVEL_WORDS, squeeze, starts_item
 FRAGMENT_MAX_CHARS = 4
 # how many rows above a tail its head may sit (a taller cell on the other half of the table)
 FRAGMENT_LOOKBACK = 2
+# rounding lets Σ 类 of a table whose levels were summed together miss k × 合计 by a little
+LEVELS_RATIO_SLACK = 0.001
 _GLUED_AMOUNTS_RE = re.compile(r"\d\.\d{2}[-−]?\d")
 _LEADING_ZERO_PIECE_RE = re.compile(r"^0\d$")
 _DEFAULT_COLUMN_RE = re.compile(r"^列\d+$")
@@ -132,11 +134,29 @@ def _unnamed_text_column(t: Table, key: str):
                    f"而“{t.columns[named[0]]}”列是空的：表头与数据列没有对齐", [])
 
 
+def _levels_summed(t: Table, key: str):
+    """合计 is a whole multiple of the sum of the 类 rows: 款 and 项 rows were read as 类 (code
+    pieces in columns of their own taken for whole codes), so every level is summed at once."""
+    total = next((i for i, r in enumerate(t.rows) if r.is_total and not r.code), None)
+    classes = [r for r in t.rows if r.code and r.level == 1]
+    if total is None or len(classes) < 2:
+        return
+    for j, c in enumerate(t.rows[total].cells):
+        if not c.value:
+            continue
+        s = sum((r.cells[j].value or 0) for r in classes if j < len(r.cells))
+        ratio = s / c.value
+        if ratio in (2, 3) or (abs(ratio - round(ratio)) < LEVELS_RATIO_SLACK and round(ratio) in (2, 3)):
+            yield ("amount-in-code-column", f"{t.title or key}：类级行之和 {s} 是合计 {c.text} 的 {round(ratio)} 倍，"
+                   "款、项行可能被当成了类（编码分列未识别）", [_ref(key, t, total, j)])
+            return
+
+
 # inspections of the tables of the standard disclosure (预算 b*, 决算 f*); 绩效 forms are
 # label/value forms where these shapes are normal
 TABLE_INSPECTIONS: List[Inspection] = [
     _amount_without_label, _cut_name_tail, _glued_cells, _level_row_in_body, _code_piece_as_amount,
-    _items_in_header, _unnamed_text_column,
+    _items_in_header, _unnamed_text_column, _levels_summed,
 ]
 
 

@@ -241,3 +241,4 @@ class LimitError(InputError):
 
 class OutputError(XlbudgetError):
     """The output cannot be written (missing folder, permissions...)."""
+

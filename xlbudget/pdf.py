@@ -11,6 +11,7 @@ import zlib
 from typing import List, Optional, Union
 
 from .model import InputError, LimitError, XlbudgetError
+from .paths import check_input
 from .raw import Fragment, RawDocument, TextLine
 from .settings import PdfSettings
 
@@ -149,12 +150,7 @@ _ENCRYPTED = ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarnin
 def _preflight(path: str) -> None:
     """Clear errors before pdfminer sees the file: missing, folder, link loop, empty, a zip
     (Word/Excel) renamed .pdf, no %PDF header, truncated (no %%EOF), a startxref pointing nowhere."""
-    if os.path.isdir(path):
-        raise InputError(f"is a folder, not a PDF, {path}", hint="use `xlbudget batch FOLDER -o OUT` for a folder")
-    if not os.path.exists(path):
-        if os.path.islink(path):
-            raise InputError(f"broken or looping symbolic link, {path}", hint="point it at a real file")
-        raise InputError(f"no such file, {path}", hint="check the path")
+    check_input(path)
     size = os.path.getsize(path)
     if size == 0:
         raise InputError(f"empty file (0 bytes), {path}", hint="download it again")
