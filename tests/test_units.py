@@ -83,3 +83,44 @@ def test_compare_leaves_the_documents_it_was_given_unchanged(out):
     doc = import_pdf(ru.render_budget(out, unit="元", name="yuan_keep.pdf")["path"])
     compare([doc, doc])
     assert doc.tables[0].rows[0].cells[3].value == D("2978912.34") and doc.tables[0].unit == "元"
+
+
+# ----------------------------------------------------------------- two files for one year
+
+def test_two_files_with_the_tables_of_one_year_are_two_columns_and_a_warning(out, tmp_path, capsys):
+    """A corrected re-publication next to the first one: never mixed row by row. Each file is its
+    own column labelled by its file name; stderr and the 文件 sheet say so and which one a later
+    year is compared with."""
+    from openpyxl import load_workbook
+
+    from xlbudget.cli import main
+
+    first = ru.render_budget(out, unit="万元", year=2024, name="示例局2024预算.pdf")["path"]
+    fixed = ru.render_budget(out, unit="元", year=2024, name="示例局2024预算（更正）.pdf")["path"]
+    before = ru.render_budget(out, unit="万元", year=2023, name="示例局2023预算.pdf")["path"]
+    cmp = tmp_path / "c.xlsx"
+    assert main(["compare", before, first, fixed, "-o", str(cmp)]) == 0
+    err = capsys.readouterr().err
+    line = next(ln for ln in err.splitlines() if "not merged" in ln)
+    assert line.startswith("warning: ") and "示例局2024预算.pdf" in line and "示例局2024预算（更正）.pdf" in line
+    comp = compare([import_pdf(p) for p in (before, first, fixed)])
+    assert [p.label for p in comp.periods] == ["2023年预算", "2024年预算（示例局2024预算.pdf）",
+                                               "2024年预算（示例局2024预算（更正）.pdf）"]
+    assert [p.sources for p in comp.periods] == [[before], [first], [fixed]]
+    assert comp.total("基本支出").values["金额"] == [D("297.89"), D("297.89"), D("297.891234")]
+    assert comp.bases == [None, 0, 0]
+    wb = load_workbook(cmp)
+    notes = [r[0].value for r in wb["文件"].iter_rows() if r[0].value and "not merged" in str(r[0].value)]
+    assert len(notes) == 1
+    later = import_pdf(ru.render_budget(out, unit="万元", year=2025, name="示例局2025预算.pdf")["path"])
+    comp = compare([import_pdf(p) for p in (first, fixed)] + [later])
+    assert comp.bases[2] == 1 and comp.periods[1].sources == [fixed]  # 2025 against the file given last
+
+
+def test_a_narrative_pdf_and_a_tables_pdf_of_one_year_stay_one_period(out):
+    tables = import_pdf(ru.render_budget(out, unit="万元", year=2024, name="tables_only.pdf", lines=[])["path"])
+    text = import_pdf(ru.render_budget(out, unit="万元", year=2024, name="text_only.pdf")["path"])
+    text.tables = []  # a narrative-only PDF
+    comp = compare([tables, text])
+    assert len(comp.periods) == 1 and comp.periods[0].label == "2024年预算"
+    assert not any("not merged" in w for w in comp.warnings)

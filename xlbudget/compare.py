@@ -295,6 +295,17 @@ def _build_periods(docs: Sequence[Document], warnings: List[str]) -> List[Period
         # unless both name a department and the names differ
         same = next((p for p in periods if year is not None and p.year == year and p.kind == kind
                      and _same_dept(p.department, d.department)), None)
+        if same is not None and _overlap(same.docs, d):
+            # two files holding the same content of one year (a corrected re-publication, or a PDF and
+            # a hand-edited workbook of it): never mixed row by row; each is its own column, labelled
+            # by its file, and the user is told which one a later year is compared with
+            first = os.path.basename(same.sources[0])
+            warnings.append(
+                f"{first} and {os.path.basename(d.source)}: two files with the {year}年{kind} "
+                f"{'tables' if _has_tables(d) else 'narrative'} of {d.department or same.department or 'one department'}; "
+                f"not merged: compared side by side as two columns labelled by file name, a later year is compared "
+                f"with {os.path.basename(d.source)} (the one given last)")
+            same = None
         if same is not None:
             same.docs.append(d)
             same.sources.append(d.source)
@@ -305,9 +316,11 @@ def _build_periods(docs: Sequence[Document], warnings: List[str]) -> List[Period
         periods.append(Period(index=len(periods), year=year, kind=kind, label=label,
                               department=d.department, sources=[d.source], docs=[d]))
     labels = [p.label for p in periods]
-    for p in periods:
-        if labels.count(p.label) > 1:
-            p.label = f"{p.label}（{p.department or os.path.basename(p.sources[0])}）"
+    for p, label in zip(periods, labels):
+        if labels.count(label) > 1:
+            twins = [q for q, lq in zip(periods, labels) if lq == label]
+            by_dept = p.department and sum(1 for q in twins if _same_dept(q.department, p.department)) == 1
+            p.label = f"{label}（{p.department if by_dept else os.path.basename(p.sources[0])}）"
     # department names: warn, but still compare
     depts = {}
     for p in periods:
@@ -319,6 +332,17 @@ def _build_periods(docs: Sequence[Document], warnings: List[str]) -> List[Period
     if len(depts) > 1:
         warnings.append("documents of different departments are compared: " + "; ".join(sorted(depts.values())))
     return periods
+
+
+def _has_tables(d: Document) -> bool:
+    return any(table_key(t) is not None and t.rows for t in d.tables)
+
+
+def _overlap(docs: Sequence[Document], d: Document) -> bool:
+    """Does ``d`` hold what a document of the period holds already (tables, or narrative claims)?
+    A narrative PDF and a tables PDF of one disclosure do not overlap: they are one period."""
+    return (_has_tables(d) and any(_has_tables(x) for x in docs)) or \
+        (bool(d.claims) and any(x.claims for x in docs))
 
 
 def _plausible_dept(name: Optional[str]) -> bool:
