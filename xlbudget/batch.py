@@ -227,6 +227,8 @@ def _holds(pid: Optional[int], started: Optional[float]) -> bool:
     """Is the lock's process still running (and not another process that got its pid since)?"""
     if pid is None or pid <= 0:
         return False
+    if os.name == "nt":  # os.kill(pid, 0) would TERMINATE the process on Windows
+        return _windows_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -236,6 +238,20 @@ def _holds(pid: Optional[int], started: Optional[float]) -> bool:
     began = _process_start(pid)
     # a process started after the lock was written is not the one that wrote it (pid reused)
     return not (began is not None and started is not None and began > started + 1.0)
+
+
+def _windows_alive(pid: int) -> bool:  # pragma: no cover - Windows only
+    import ctypes
+
+    k32 = ctypes.windll.kernel32
+    h = k32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not h:
+        return ctypes.GetLastError() == 5  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        return bool(k32.GetExitCodeProcess(h, ctypes.byref(code))) and code.value == 259  # STILL_ACTIVE
+    finally:
+        k32.CloseHandle(h)
 
 
 def acquire_lock(out_dir: str) -> str:
