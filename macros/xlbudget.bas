@@ -1,7 +1,7 @@
 Attribute VB_Name = "xlbudget"
 ' xlbudget macros for Excel (Windows and macOS), on top of xlwings RunPython.
 '
-' Setup (once): pip install "xlbudget[excel]" in the Python that Excel uses,
+' Setup (once): from a checkout of the repository, pip install -e ".[excel]" in the Python that Excel uses,
 ' run "xlwings addin install", then in this workbook's VBA editor tick
 ' Tools > References > xlwings (macOS: lower left of the VBA editor).
 ' Import this file into the workbook you want to fill (File > Import File),

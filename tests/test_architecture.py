@@ -4,7 +4,7 @@ import sys
 
 from conftest import ROOT
 
-CORE = ["vocabulary", "model", "numbers", "codes", "classify", "diagnose", "raw", "stitch", "parse", "narrative", "rules", "perf", "compare"]
+CORE = ["vocabulary", "text", "model", "numbers", "codes", "classify", "diagnose", "raw", "stitch", "parse", "narrative", "rules", "perf", "compare"]
 
 
 def test_core_runs_without_pdf_excel_libraries():

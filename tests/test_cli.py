@@ -81,3 +81,17 @@ def test_partly_scanned_pdf_imports_with_a_warning(tmp_path):
     assert wb.sheetnames[0] == "元数据"
     meta = {row[0].value: row[1].value for row in wb["元数据"].iter_rows(max_row=10)}
     assert "2" in meta["警告"]
+
+
+def test_the_readmes_name_only_commands_that_exist_and_install_from_the_checkout():
+    import re
+
+    from xlbudget.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    for readme in (ROOT / "README.md", ROOT / "macros" / "README.md"):
+        text = readme.read_text(encoding="utf-8")
+        named = set(re.findall(r"`(?:\.venv/bin/)?xlbudget ([a-z]+)", text))
+        assert named and named <= set(sub.choices), (readme, named - set(sub.choices))
+        assert not re.search(r"pip install [\"']?xlbudget", text), readme  # not on any package index
+    assert "pip install -e" in (ROOT / "macros" / "README.md").read_text(encoding="utf-8")

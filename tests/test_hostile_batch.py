@@ -169,3 +169,106 @@ def test_cli_batch_with_a_timeout_exits_2(tmp_path, monkeypatch, capsys):
     assert main(["batch", str(src), "-o", str(tmp_path / "out"), "-j", "1", "--no-progress", "--timeout", "2"]) == 2
     cap = capsys.readouterr()
     assert "timeout after 2 s" in cap.err and "1 errors" in cap.out
+
+
+# ----------------------------------------------------------------- two batches on one output folder
+
+def _hanging_batch(src, out):
+    """A real batch in another process, its one file hanging in the import (it holds the lock)."""
+    import subprocess
+    import sys
+
+    code = ("import time, xlbudget.importer as i\n"
+            "i.import_pdf = lambda p: time.sleep(120)\n"
+            "from xlbudget.batch import run_batch\n"
+            f"run_batch({str(src)!r}, {str(out)!r}, workers=1, progress=False, timeout=0)\n")
+    first = subprocess.Popen([sys.executable, "-c", code])
+    lock = out / ".xlbudget-batch.lock"
+    t0 = time.monotonic()
+    while not (lock.is_file() and lock.read_text().strip()) and time.monotonic() - t0 < 30:
+        time.sleep(0.2)
+    assert lock.is_file(), "the first batch took no lock"
+    return first, lock
+
+
+def test_a_second_batch_on_the_same_output_folder_ends_at_once_with_exit_2(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.pdf").write_bytes(mc.disclosure_pdf())
+    first, lock = _hanging_batch(src, out)
+    try:
+        pid, started = lock.read_text().split()[:2]
+        assert int(pid) == first.pid and abs(float(started) - time.time()) < 60
+        t0 = time.monotonic()
+        second = subprocess.run([sys.executable, "-m", "xlbudget", "batch", str(src), "-o", str(out), "--no-progress"],
+                                capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert time.monotonic() - t0 < 20  # at once: it converted nothing
+        assert second.returncode == 2
+        lines = second.stderr.strip().splitlines()
+        assert len(lines) == 1, second.stderr
+        assert lines[0].startswith(f"xlbudget: error: another xlbudget batch is writing to {out} (pid {first.pid}")
+        assert not (out / "a.xlsx").exists() and not (out / SUMMARY_NAME).exists()
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    # the first batch was killed: its lock is stale (a dead pid) and the next batch takes it over
+    assert lock.is_file()
+    third = subprocess.run([sys.executable, "-m", "xlbudget", "batch", str(src), "-o", str(out), "--no-progress"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert third.returncode == 0, third.stderr
+    assert (out / "a.xlsx").is_file() and statuses(out) == {"a.pdf": "ok"}
+    assert not lock.exists()  # released at the end
+
+
+def test_a_stale_lock_is_taken_over_by_exactly_one_of_several_batches(tmp_path):
+    """Four processes find the lock of a dead batch at the same moment: one takes it, three are told
+    another batch is writing."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (out / ".xlbudget-batch.lock").write_text(f"{dead.pid} {time.time() - 5:.3f} earlier\n")
+    code = ("import sys, time\n"
+            "from xlbudget.batch import acquire_lock\n"
+            "from xlbudget.model import OutputError\n"
+            "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+            "try:\n"
+            "    acquire_lock(sys.argv[1]); print('took', flush=True); time.sleep(3)\n"
+            "except OutputError as e:\n"
+            "    print('busy', e, flush=True)\n")
+    go = f"{time.time() + 2.0:.3f}"  # all start together, after the interpreters are up
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(out), go], stdout=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    said = [p.communicate(timeout=60)[0].strip() for p in procs]
+    assert sorted(s.split()[0] for s in said) == ["busy", "busy", "busy", "took"], said
+    assert all("another xlbudget batch is writing to" in s for s in said if s.startswith("busy"))
+
+
+def test_a_lock_of_a_running_batch_names_its_pid_and_one_of_a_dead_pid_is_not_a_block(tmp_path):
+    import pytest
+
+    from xlbudget.batch import acquire_lock, release_lock
+    from xlbudget.model import OutputError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = acquire_lock(str(out))
+    assert lock == str(out / ".xlbudget-batch.lock")
+    assert open(lock).read().split()[0] == str(os.getpid())
+    with pytest.raises(OutputError) as e:
+        acquire_lock(str(out))
+    assert f"(pid {os.getpid()}" in str(e.value) and e.value.exit_code == 2
+    release_lock(lock)
+    assert not os.path.exists(lock)
+    (out / ".xlbudget-batch.lock").write_text("")  # an empty lock, left by a crash while it was written
+    os.utime(out / ".xlbudget-batch.lock", (time.time() - 600, time.time() - 600))
+    release_lock(acquire_lock(str(out)))

@@ -196,6 +196,136 @@ def _remove_stale_temp_files(out_dir: str) -> None:
             pass
 
 
+LOCK_NAME = ".xlbudget-batch.lock"  # in OUT while a batch writes there: "<pid> <start, epoch s> <start, local time>"
+# a takeover of a stale lock is itself guarded by a second O_EXCL file; one left by a run killed
+# in those microseconds is ignored after this many seconds
+STALE_TAKEOVER_S = 30.0
+
+
+def _lock_holder(path: str) -> Tuple[Optional[int], Optional[float]]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            parts = f.read(200).split()
+        return int(parts[0]), float(parts[1])
+    except (OSError, ValueError, IndexError):
+        return None, None
+
+
+def _process_start(pid: int) -> Optional[float]:
+    """Start time (epoch s) of a running process, Linux only (None elsewhere or when unknown)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat", encoding="ascii") as f:
+            btime = next(int(ln.split()[1]) for ln in f if ln.startswith("btime "))
+        return btime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def _holds(pid: Optional[int], started: Optional[float]) -> bool:
+    """Is the lock's process still running (and not another process that got its pid since)?"""
+    if pid is None or pid <= 0:
+        return False
+    if os.name == "nt":  # os.kill(pid, 0) would TERMINATE the process on Windows
+        return _windows_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    began = _process_start(pid)
+    # a process started after the lock was written is not the one that wrote it (pid reused)
+    return not (began is not None and started is not None and began > started + 1.0)
+
+
+def _windows_alive(pid: int) -> bool:  # pragma: no cover - Windows only
+    import ctypes
+
+    k32 = ctypes.windll.kernel32
+    h = k32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not h:
+        return ctypes.GetLastError() == 5  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        return bool(k32.GetExitCodeProcess(h, ctypes.byref(code))) and code.value == 259  # STILL_ACTIVE
+    finally:
+        k32.CloseHandle(h)
+
+
+def acquire_lock(out_dir: str) -> str:
+    """Take ``OUT/.xlbudget-batch.lock`` (created with O_EXCL, holding pid and start time); a lock
+    left by a process that is gone is taken over. Raises :class:`OutputError` when another batch
+    is writing to ``out_dir``. Returns the lock's path (give it to :func:`release_lock`)."""
+    path = os.path.join(out_dir, LOCK_NAME)
+    for _ in range(3):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            pid, started = _lock_holder(path)
+            if pid is None and started is None and _age(path) < STALE_TAKEOVER_S:
+                time.sleep(0.2)  # created by a batch starting this very moment, not yet written
+                pid, started = _lock_holder(path)
+            if _holds(pid, started):
+                since = time.strftime(" since %Y-%m-%d %H:%M:%S", time.localtime(started)) if started else ""
+                raise OutputError(f"another xlbudget batch is writing to {out_dir} (pid {pid}{since})",
+                                  hint=f"wait until it ends, or give another -o; if no batch runs, delete {path}")
+            _take_over(path, pid)
+            continue
+        now = time.time()
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(f"{os.getpid()} {now:.3f} {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(now))}\n")
+        return path
+    raise OutputError(f"another xlbudget batch is taking over the lock of {out_dir}",
+                      hint="wait until it ends, or give another -o")
+
+
+def _age(path: str) -> float:
+    try:
+        return time.time() - os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _take_over(path: str, stale_pid: Optional[int]) -> None:
+    """Remove a stale lock, one process at a time: the one that creates the takeover file checks
+    again that the lock is still the stale one, then removes it."""
+    guard = path + ".takeover"
+    try:
+        fd = os.open(guard, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        if _age(guard) > STALE_TAKEOVER_S:
+            try:
+                os.unlink(guard)
+            except OSError:
+                pass
+        time.sleep(0.1)
+        return
+    try:
+        os.close(fd)
+        pid, started = _lock_holder(path)
+        if pid == stale_pid and not _holds(pid, started):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+    finally:
+        try:
+            os.unlink(guard)
+        except OSError:
+            pass
+
+
+def release_lock(path: str) -> None:
+    """Remove the lock if it is still ours."""
+    if _lock_holder(path)[0] == os.getpid():
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
 def _up_to_date(pdf: Path, out: Path) -> bool:
     try:
         return out.is_file() and out.stat().st_mtime >= pdf.stat().st_mtime
@@ -234,9 +364,8 @@ def _run_pool(jobs, workers: int, bar) -> Tuple[List[BatchResult], list]:
 def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = None,
               progress=True, timeout: Optional[float] = None) -> List[BatchResult]:
     """Convert every PDF under ``folder`` into ``out_dir``; write ``out_dir/_summary.xlsx``.
-    ``timeout``: seconds per file (default :data:`DEFAULT_TIMEOUT_S`; 0 = none)."""
-    from tqdm import tqdm
-
+    ``timeout``: seconds per file (default :data:`DEFAULT_TIMEOUT_S`; 0 = none). One batch at a
+    time writes to ``out_dir`` (:func:`acquire_lock`)."""
     if not os.path.isdir(folder):
         raise InputError(f"not a folder, {folder}", hint="batch converts every PDF under a folder")
     try:
@@ -247,6 +376,16 @@ def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = N
     if not os.access(out_dir, os.W_OK | os.X_OK):
         raise OutputError(f"the output folder is not writable, {out_dir}", hint="choose a writable -o")
     timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
+    lock = acquire_lock(out_dir)  # a second batch on the same folder ends here
+    try:
+        return _run_locked(folder, out_dir, force, workers, progress, timeout)
+    finally:
+        release_lock(lock)
+
+
+def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout) -> List[BatchResult]:
+    from tqdm import tqdm
+
     _remove_stale_temp_files(out_dir)
     pdfs = find_pdfs(folder, exclude=out_dir)
     jobs = []

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import classify
 from .codes import CLASSES
 from .model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding, Row, Table
-from .numbers import fmt, half_ulp, looks_numeric, printed_percent_ok
+from .numbers import COMMON_UNIT, WAN_PER_UNIT, fmt, half_ulp, looks_numeric, printed_percent_ok, to_wan
 from .vocabulary import GRAND_TOTAL_RE, TOTAL_LABEL_RE
 
 CENT = Decimal("0.01")
@@ -179,6 +179,8 @@ class Comparison:
     checks: List[YoyCheck] = field(default_factory=list)
     findings: List[Finding] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
+    # source -> the unit its tables were printed in, where not 万元 (its amounts are compared in 万元)
+    units: Dict[str, str] = field(default_factory=dict)
 
     @property
     def department(self) -> Optional[str]:
@@ -293,6 +295,17 @@ def _build_periods(docs: Sequence[Document], warnings: List[str]) -> List[Period
         # unless both name a department and the names differ
         same = next((p for p in periods if year is not None and p.year == year and p.kind == kind
                      and _same_dept(p.department, d.department)), None)
+        if same is not None and _overlap(same.docs, d):
+            # two files holding the same content of one year (a corrected re-publication, or a PDF and
+            # a hand-edited workbook of it): never mixed row by row; each is its own column, labelled
+            # by its file, and the user is told which one a later year is compared with
+            first = os.path.basename(same.sources[0])
+            warnings.append(
+                f"{first} and {os.path.basename(d.source)}: two files with the {year}年{kind} "
+                f"{'tables' if _has_tables(d) else 'narrative'} of {d.department or same.department or 'one department'}; "
+                f"not merged: compared side by side as two columns labelled by file name, a later year is compared "
+                f"with {os.path.basename(d.source)} (the one given last)")
+            same = None
         if same is not None:
             same.docs.append(d)
             same.sources.append(d.source)
@@ -303,9 +316,11 @@ def _build_periods(docs: Sequence[Document], warnings: List[str]) -> List[Period
         periods.append(Period(index=len(periods), year=year, kind=kind, label=label,
                               department=d.department, sources=[d.source], docs=[d]))
     labels = [p.label for p in periods]
-    for p in periods:
-        if labels.count(p.label) > 1:
-            p.label = f"{p.label}（{p.department or os.path.basename(p.sources[0])}）"
+    for p, label in zip(periods, labels):
+        if labels.count(label) > 1:
+            twins = [q for q, lq in zip(periods, labels) if lq == label]
+            by_dept = p.department and sum(1 for q in twins if _same_dept(q.department, p.department)) == 1
+            p.label = f"{label}（{p.department if by_dept else os.path.basename(p.sources[0])}）"
     # department names: warn, but still compare
     depts = {}
     for p in periods:
@@ -317,6 +332,17 @@ def _build_periods(docs: Sequence[Document], warnings: List[str]) -> List[Period
     if len(depts) > 1:
         warnings.append("documents of different departments are compared: " + "; ".join(sorted(depts.values())))
     return periods
+
+
+def _has_tables(d: Document) -> bool:
+    return any(table_key(t) is not None and t.rows for t in d.tables)
+
+
+def _overlap(docs: Sequence[Document], d: Document) -> bool:
+    """Does ``d`` hold what a document of the period holds already (tables, or narrative claims)?
+    A narrative PDF and a tables PDF of one disclosure do not overlap: they are one period."""
+    return (_has_tables(d) and any(_has_tables(x) for x in docs)) or \
+        (bool(d.claims) and any(x.claims for x in docs))
 
 
 def _plausible_dept(name: Optional[str]) -> bool:
@@ -1125,11 +1151,53 @@ def _signed(v: Decimal) -> str:
     return ("增加" if v >= 0 else "减少") + fmt(abs(v))
 
 
+# ----------------------------------------------------------------- units
+
+# a column of ratios, not amounts: never converted (决算数为预算数的%, 增减率, 占比)
+_RATIO_COLUMN_RE = re.compile(r"%|％|率|占比|比重")
+
+
+def _conversion(unit: str) -> str:
+    f = WAN_PER_UNIT[unit]
+    return f"÷ {int(1 / f):,}" if f < 1 else f"× {int(f):,}"
+
+
+def in_common_unit(doc: Document) -> Tuple[Document, Optional[str]]:
+    """(a copy of ``doc`` whose table amounts are in 万元, the unit they were printed in when it
+    was not 万元). Narrative claims are read in 万元 already; ``doc`` itself is left as it is."""
+    printed = set()
+    tables = []
+    for t in doc.tables:
+        unit = t.unit or doc.unit or COMMON_UNIT
+        if unit == COMMON_UNIT or unit not in WAN_PER_UNIT:
+            tables.append(t)
+            continue
+        printed.add(unit)
+        keep = {j for j, c in enumerate(t.columns) if _RATIO_COLUMN_RE.search(c or "")}
+        rows = [replace(r, cells=[c if j in keep else replace(c, value=to_wan(c.value, unit))
+                                  for j, c in enumerate(r.cells)]) for r in t.rows]
+        tables.append(replace(t, rows=rows, unit=COMMON_UNIT))
+    if not printed:
+        return doc, None
+    return replace(doc, tables=tables, unit=COMMON_UNIT), "、".join(sorted(printed))
+
+
 # ----------------------------------------------------------------- entry point
 
 def compare(docs: Sequence[Document]) -> Comparison:
     """Compare disclosures of one department across years (and budget vs final account)."""
     warnings: List[str] = []
+    # one unit for every file: a table printed in 元 next to one in 万元 would give 增减率 of 1,000,000 %
+    units: Dict[str, str] = {}
+    converted = []
+    for d in docs:
+        c, unit = in_common_unit(d)
+        if unit:
+            units[d.source] = unit
+            warnings.append(f"{d.source}: tables printed in {unit}, converted to {COMMON_UNIT} before comparing"
+                            + (f" ({_conversion(unit)})" if unit in WAN_PER_UNIT else ""))
+        converted.append(c)
+    docs = converted
     periods = _build_periods(list(docs), warnings)
     bases = _bases(periods)
     pairs = _exec_pairs(periods)
@@ -1141,4 +1209,4 @@ def compare(docs: Sequence[Document]) -> Comparison:
         if missing and any(d.tables for d in p.docs):
             warnings.append(f"{p.label}: main totals not found: {', '.join(missing)}")
     return Comparison(periods=periods, bases=bases, exec_pairs=pairs, totals=totals, tables=tables,
-                      checks=checks, findings=findings, warnings=warnings)
+                      checks=checks, findings=findings, warnings=warnings, units=units)

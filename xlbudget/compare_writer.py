@@ -297,7 +297,7 @@ def _files_sheet(wb, comp: Comparison, used: set):
     from openpyxl.styles import Font
 
     ws = wb.create_sheet(_sheet_title("文件", used))
-    head = ["期间", "年度", "类型", "部门", "对比基期", "来源文件"]
+    head = ["期间", "年度", "类型", "部门", "对比基期", "来源文件", "表中单位（对比按万元）"]
     for j, h in enumerate(head, start=1):
         ws.cell(row=1, column=j, value=h)
     _style_header(ws, [1], len(head))
@@ -312,6 +312,7 @@ def _files_sheet(wb, comp: Comparison, used: set):
                 _text(ws, r, 4, p.department or "")
                 _text(ws, r, 5, comp.periods[b].label if b is not None else "")
             _text(ws, r, 6, src)
+            _text(ws, r, 7, comp.units.get(src, "万元"))
             r += 1
     if comp.warnings:
         r += 1
@@ -319,7 +320,7 @@ def _files_sheet(wb, comp: Comparison, used: set):
         for w in comp.warnings:
             r += 1
             _text(ws, r, 1, w)
-    for col, w in zip("ABCDEF", (14, 8, 8, 30, 14, 80)):
+    for col, w in zip("ABCDEFG", (14, 8, 8, 30, 14, 80, 22)):
         ws.column_dimensions[col].width = w
 
 

@@ -65,6 +65,32 @@ def half_ulp(v: Optional[Decimal], default_decimals: int = 2) -> Decimal:
     return Decimal(5) / (Decimal(10) ** (d + 1))
 
 
+# the unit every comparison across tables, narrative and files is made in: narrative claims are read
+# in 万元 (narrative.py), and disclosures print their tables in 万元 unless a unit line says otherwise
+COMMON_UNIT = "万元"
+# how many 万元 one printed unit is (the units UNIT_RE reads)
+WAN_PER_UNIT = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+
+
+def unit_factor(unit: Optional[str]) -> Decimal:
+    """万元 per ``unit``; an unknown or missing unit is taken as printed (1)."""
+    return WAN_PER_UNIT.get(unit or COMMON_UNIT, Decimal(1))
+
+
+def to_wan(v: Optional[Decimal], unit: Optional[str]) -> Optional[Decimal]:
+    """A figure printed in ``unit`` in 万元, exactly (2,978,912.34 元 -> 297.891234 万元)."""
+    if v is None:
+        return None
+    f = unit_factor(unit)
+    return v if f == 1 else v * f
+
+
+def half_ulp_wan(v: Optional[Decimal], unit: Optional[str]) -> Decimal:
+    """The rounding error of a figure printed in ``unit``, in 万元: half a unit of its last printed
+    place, converted (a 元 figure is exact to 0.005 元 = 0.0000005 万元; a 亿元 one to 50 万元)."""
+    return half_ulp(v) * unit_factor(unit)
+
+
 def tolerance(total: Optional[Decimal], terms: Iterable[Optional[Decimal]], decimals: int = 2) -> Decimal:
     """Tolerance for ``total == sum(terms)`` in the spirit of XBRL Calculations 1.1.
 

@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .codes import CLASSES, parent_of
 from .model import CellRef, Document, Finding, Table
-from .numbers import consistent, fmt, half_ulp, printed_percent_ok
+from .numbers import COMMON_UNIT, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_ok, to_wan
 from .vocabulary import GRAND_TOTAL_RE
 from .perf import execution_rate_ok, grade_of, norm_project, read_self_evaluation, read_target_form
 
@@ -768,16 +768,37 @@ def _claim_targets(ctx: _Ctx) -> Dict[str, List[Target]]:
     return out
 
 
+def _in_unit(v_wan: Decimal, unit: str, printed: Optional[Decimal]) -> str:
+    """"297.89万元", or "297.891234万元（表中 2,978,912.34元）" for a table printed in another unit."""
+    if unit == COMMON_UNIT or printed is None:
+        return f"{fmt(v_wan)}万元"
+    return f"{fmt(v_wan)}万元（表中 {fmt(printed)}{unit}）"
+
+
 def _subject_label(subject: str) -> str:
     return subject[3:] + "（科目）" if subject.startswith("科目:") else subject
 
 
-def _share_bounds(a: Decimal, t: Decimal) -> Tuple[Decimal, Decimal]:
-    """The interval of a / t × 100 that the rounded figures a and t allow."""
-    ea, et = half_ulp(a), half_ulp(t)
+def _share_bounds(a: Decimal, t: Decimal, ea: Optional[Decimal] = None,
+                  et: Optional[Decimal] = None) -> Tuple[Decimal, Decimal]:
+    """The interval of a / t × 100 that the rounded figures a and t allow (``ea``/``et``: their
+    rounding errors when not half a unit of their last place, e.g. figures converted to 万元)."""
+    ea = half_ulp(a) if ea is None else ea
+    et = half_ulp(t) if et is None else et
     lo = (a - ea) / (t + et) * 100 if t + et else Decimal(0)
     hi = (a + ea) / (t - et) * 100 if t - et > 0 else Decimal("Infinity")
     return lo, hi
+
+
+def _wan(ctx: _Ctx, ref: Optional[CellRef]) -> Tuple[Optional[Decimal], Decimal, str]:
+    """(value in 万元, its rounding error in 万元, the unit it is printed in) of a table cell: the
+    narrative states 万元, a table may be printed in 元 (or 千元, 亿元)."""
+    if ref is None:
+        return None, Decimal(0), COMMON_UNIT
+    t = ctx.table_by_key(ref.table)
+    unit = (t.unit if t is not None else None) or ctx.doc.unit or COMMON_UNIT
+    v = ctx.value(ref)
+    return to_wan(v, unit), (half_ulp_wan(v, unit) if v is not None else Decimal(0)), unit
 
 
 def narrative_findings(ctx: _Ctx) -> List[Finding]:
@@ -816,7 +837,8 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             continue  # "基本支出年初预算324.07万元" in a final account is the budget, not the table
         if key not in targets or c.amount is None or c.amount == 0:
             continue
-        cands = [(ref, tot, ctx.value(ref)) for ref, tot in targets[key]]
+        # every table figure in 万元, the unit of the narrative, with its rounding error converted
+        cands = [(ref, tot) + _wan(ctx, ref) for ref, tot in targets[key]]
         cands = [x for x in cands if x[2] is not None]
         if not cands:
             continue
@@ -824,22 +846,23 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
         if dedupe in seen:
             continue
         seen.add(dedupe)
-        match = [x for x in cands if abs(x[2] - c.amount) <= half_ulp(x[2]) + half_ulp(c.amount)]
+        match = [x for x in cands if abs(x[2] - c.amount) <= x[3] + half_ulp(c.amount)]
         if not match:
-            ref, _, v = cands[0]
-            tol = half_ulp(v) + half_ulp(c.amount)
-            others = "、".join(fmt(x[2]) for x in cands[1:] if x[2] != v)
+            ref, _, v, err, unit = cands[0]
+            tol = err + half_ulp(c.amount)
+            others = "、".join(_in_unit(x[2], x[4], ctx.value(x[0])) for x in cands[1:] if x[2] != v)
             findings.append(Finding("NARR", "warning",
-                                    f"叙述（第{c.page}页）称{_subject_label(c.subject)} {fmt(c.amount)}万元，表中为 {fmt(v)}万元"
+                                    f"叙述（第{c.page}页）称{_subject_label(c.subject)} {fmt(c.amount)}万元，"
+                                    f"表中为 {_in_unit(v, unit, ctx.value(ref))}"
                                     + (f"（或 {others}）" if others else ""),
                                     cells=[x[0] for x in cands], expected=v, actual=c.amount, tolerance=tol))
             continue
         if c.share is not None:
             shares = []
-            for ref, total_ref, v in match:
-                tv = ctx.value(total_ref) if total_ref is not None else None
+            for ref, total_ref, v, err, _ in match:
+                tv, terr, _ = _wan(ctx, total_ref)
                 if tv:
-                    lo, hi = _share_bounds(v, tv)
+                    lo, hi = _share_bounds(v, tv, err, terr)
                     shares.append((printed_percent_ok(c.share, lo, hi), v, tv, ref, total_ref))
             if shares and not any(ok for ok, *_ in shares):
                 _, v, tv, ref, total_ref = shares[0]

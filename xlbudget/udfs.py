@@ -44,6 +44,7 @@ from .codes import code_text, level_of, parent_of, rebuild_codes
 from .model import CellRef, Document, Finding, XlbudgetError
 from .numbers import consistent, parse_amount, tolerance
 from .rules import sum_check
+from .text import excel_text
 
 CATEGORY = "xlbudget"
 CHECKS_HEADER = ["id", "severity", "message", "cells"]
@@ -545,9 +546,10 @@ _EXCEL_COERCES = re.compile(r"^\s*([=+\-@]|[\d\s.,:/%()\-eE]+$)")
 
 
 def excel_values(rows: Sequence[Sequence[Any]], formulas: bool = False) -> List[List[Any]]:
-    """Rows made safe for ``Range.value``: rectangular, Decimals as floats, and text that
-    Excel would turn into a number, date or formula (``03``, ``2010301``, ``=x``) kept as
-    text with a leading apostrophe. ``formulas=True`` (our own 校验 sheet only) lets
+    """Rows made safe for ``Range.value``: rectangular, Decimals as floats, text through
+    :func:`xlbudget.text.excel_text` (no control or XML-illegal character, at most 32,767
+    characters, and text that Excel would turn into a number, date or formula (``03``,
+    ``2010301``, ``=x``, tab + ``=x``) kept as text with a leading apostrophe). ``formulas=True`` (our own 校验 sheet only) lets
     ``=…`` strings through as formulas."""
     width = max((len(r) for r in rows), default=0)
     out: List[List[Any]] = []
@@ -558,8 +560,8 @@ def excel_values(rows: Sequence[Sequence[Any]], formulas: bool = False) -> List[
                 v = float(v)
             elif formulas and isinstance(v, str) and v.startswith("="):
                 pass
-            elif isinstance(v, str) and v and _EXCEL_COERCES.match(v):
-                v = "'" + v
+            elif isinstance(v, str):
+                v = excel_text(v, _EXCEL_COERCES)  # no XML-illegal character, within the cell limit
             elif v is not None and not isinstance(v, (str, int, float, bool)):
                 v = str(v)
             line.append(v)

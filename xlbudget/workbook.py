@@ -37,29 +37,9 @@ OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
 FORMULA_START = ("=", "+", "-", "@")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")
-EXCEL_MAX_CHARS = 32767  # Excel's limit of characters (UTF-16 units) in one cell
-EXCEL_MAX_SHEET = 31  # Excel's limit of characters in a sheet name
-CUT_MARK = "…[截断]"  # appended where a text was cut to EXCEL_MAX_CHARS
-# characters XML 1.0 (and so .xlsx) cannot hold: C0 controls except tab/LF/CR, U+FFFE/U+FFFF, surrogates
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_FORMULA_LEAD = re.compile(r"^[\s]*[=+\-@]")  # what a spreadsheet may take for a formula (also CSV export)
-
-
-def _utf16_len(s: str) -> int:
-    return len(s.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def safe_text(text) -> Tuple[str, bool]:
-    """(text an .xlsx cell can hold, whether it was cut): XML-illegal characters dropped, cut to
-    :data:`EXCEL_MAX_CHARS` with :data:`CUT_MARK`."""
-    s = _XML_ILLEGAL.sub("", str(text))
-    if len(s) <= EXCEL_MAX_CHARS // 2 or _utf16_len(s) <= EXCEL_MAX_CHARS:
-        return s, False
-    keep = EXCEL_MAX_CHARS - len(CUT_MARK)
-    s = s[:keep]
-    while _utf16_len(s) > keep:  # characters outside the BMP count twice in Excel
-        s = s[:-1]
-    return s + CUT_MARK, True
+# the safe-text rules live in the pure module text.py (the xlwings paths use them too)
+from .text import (CUT_MARK, EXCEL_MAX_CHARS, EXCEL_MAX_SHEET, _FORMULA_LEAD, _XML_ILLEGAL,  # noqa: E402,F401
+                   _utf16_len, safe_text)
 
 
 def text_cell(ws, row: int, col: int, text):

@@ -33,6 +33,7 @@ except Exception:  # pragma: no cover - xlwings missing or broken
     xw = None
 
 from .model import XlbudgetError
+from .text import excel_text
 
 COMPARE_OUT_NAME = "XLB_COMPARE_OUT"
 BATCH_DIR_NAME = "XLB_BATCH_DIR"
@@ -224,8 +225,8 @@ def _excel(rows: Sequence[Sequence[Any]]) -> List[List[Any]]:
     for r in rows:
         line = []
         for v in r:
-            if isinstance(v, str) and v.startswith(("=", "+", "-", "@")):
-                v = "'" + v
+            if isinstance(v, str):
+                v = excel_text(v)  # never a formula, no XML-illegal character, within the cell limit
             line.append(v)
         out.append(line + [None] * (width - len(line)))
     return out
