@@ -52,10 +52,10 @@ def test_a_hanging_file_times_out_and_the_batch_goes_on(tmp_path, monkeypatch):
 
     real = importer.import_pdf
 
-    def slow_for_hang(path):  # the workers are forked: they see this patch
+    def slow_for_hang(path, *settings):  # the workers are forked: they see this patch
         if os.path.basename(path).startswith("hang"):
             time.sleep(60)
-        return real(path)
+        return real(path, *settings)
 
     monkeypatch.setattr(importer, "import_pdf", slow_for_hang)
     src, out = tmp_path / "in", tmp_path / "out"
@@ -132,7 +132,7 @@ def test_workers_die_with_a_killed_batch(tmp_path):
     src.mkdir()
     (src / "a.pdf").write_bytes(mc.disclosure_pdf())
     code = ("import time, xlbudget.importer as i\n"
-            "i.import_pdf = lambda p: time.sleep(120)\n"
+            "i.import_pdf = lambda p, *settings: time.sleep(120)\n"
             "from xlbudget.batch import run_batch\n"
             f"run_batch({str(src)!r}, {str(out)!r}, workers=1, progress=False)\n")
     parent = subprocess.Popen([sys.executable, "-c", code])
@@ -162,7 +162,7 @@ def test_cli_batch_with_a_timeout_exits_2(tmp_path, monkeypatch, capsys):
     import xlbudget.importer as importer
     from xlbudget.cli import main
 
-    monkeypatch.setattr(importer, "import_pdf", lambda path: time.sleep(60))
+    monkeypatch.setattr(importer, "import_pdf", lambda path, *settings: time.sleep(60))
     src = tmp_path / "in"
     src.mkdir()
     (src / "hang.pdf").write_bytes(mc.disclosure_pdf())
@@ -179,7 +179,7 @@ def _hanging_batch(src, out):
     import sys
 
     code = ("import time, xlbudget.importer as i\n"
-            "i.import_pdf = lambda p: time.sleep(120)\n"
+            "i.import_pdf = lambda p, *settings: time.sleep(120)\n"
             "from xlbudget.batch import run_batch\n"
             f"run_batch({str(src)!r}, {str(out)!r}, workers=1, progress=False, timeout=0)\n")
     first = subprocess.Popen([sys.executable, "-c", code])

@@ -100,7 +100,7 @@ def test_usage_errors_exit_2():
 def test_internal_error_is_one_line_and_exit_2(tmp_path, good, capsys, monkeypatch):
     import xlbudget.importer as importer
 
-    def boom(path):
+    def boom(path, *settings):
         raise RuntimeError("unexpected\nstructure")
 
     monkeypatch.setattr(importer, "import_pdf", boom)

@@ -76,15 +76,13 @@ def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR)
     try:
-        from .importer import import_disclosure
-        from .rules import check
+        from .api import convert
         from .workbook import write_workbook
 
-        doc = import_disclosure(pdf)  # a PDF holding no disclosure is an error, not an empty "ok"
-        findings = check(doc)
+        result = convert(pdf)  # a PDF holding no disclosure is an error, not an empty "ok"
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
-        write_workbook(doc, out, findings=findings)
-        _describe(res, doc, findings)
+        write_workbook(result.document, out, findings=result.findings, checks=result.checks)
+        _describe(res, result.document, result.findings)
         res.status = OK
     except XlbudgetError as e:
         res.error = e.line()

@@ -70,7 +70,7 @@ def check_output(path: str, exts=WORKBOOK_EXT) -> str:
 
 
 def _cmd_import(a) -> int:
-    from .importer import import_disclosure
+    from .api import convert
     from .workbook import write_workbook
 
     check_input(a.pdf)
@@ -79,12 +79,9 @@ def _cmd_import(a) -> int:
     out = check_output(a.output or os.path.splitext(a.pdf)[0] + ".xlsx")
     if os.path.abspath(out) == os.path.abspath(a.pdf):
         raise UsageError(f"the output would overwrite the input PDF, {a.pdf}", hint="choose another -o")
-    doc = import_disclosure(a.pdf)
-    from .rules import check
-
-    findings = check(doc)
-    write_workbook(doc, out, findings=findings)
-    errors = sum(1 for f in findings if f.severity == "error")
+    res = convert(a.pdf)
+    doc, findings, errors = res.document, res.findings, res.errors
+    write_workbook(doc, out, findings=findings, checks=res.checks)
     info(f"{a.pdf}: {doc.department or '?'} {doc.year or '?'} {doc.kind}, {len(doc.tables)} tables, "
          f"{len(doc.claims)} narrative claims, {errors} failed checks, "
          f"{len(findings) - errors} warnings -> {out}")

@@ -25,6 +25,7 @@ def require_disclosure(doc: Document, path: str) -> Document:
     return doc
 
 
-def import_disclosure(path: str) -> Document:
+def import_disclosure(path: str, pdf: Union[None, PdfSettings, dict] = None,
+                      stitch: Union[None, StitchSettings, dict] = None) -> Document:
     """:func:`import_pdf`, refusing a PDF that holds no disclosure (see :func:`require_disclosure`)."""
-    return require_disclosure(import_pdf(path), path)
+    return require_disclosure(import_pdf(path, pdf, stitch), path)

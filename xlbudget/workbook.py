@@ -171,15 +171,18 @@ def check_formulas(layout: Layout, c: rules.Check) -> Tuple[str, str, str, str]:
     return f_total, f_sum, f_tol, args
 
 
-def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] = None) -> str:
-    """Write the template workbook atomically (temp file + rename). Returns ``path``."""
+def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] = None,
+                   checks: Optional[List[rules.Check]] = None) -> str:
+    """Write the template workbook atomically (temp file + rename). Returns ``path``.
+    ``findings`` and ``checks``, when the caller has run the rules already, are not computed again."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.table import Table as XTable, TableStyleInfo
 
-    ctx, checks, engine_findings = rules.run(doc)
-    if findings is None:
-        findings = engine_findings
+    if findings is None or checks is None:
+        _, engine_checks, engine_findings = rules.run(doc)
+        findings = engine_findings if findings is None else findings
+        checks = engine_checks if checks is None else checks
     layout = Layout(doc)
     wb = Workbook()
     meta = wb.active
