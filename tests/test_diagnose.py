@@ -113,3 +113,10 @@ def test_every_level_summed_as_classes_is_reported():
     for r, level in zip(rows[1:], (1, 2, 3, 1, 2, 3)):
         r.level = level  # read right: Σ 类 = 合计
     assert slugs(_doc(t, FINAL)) == []
+
+
+def test_a_period_or_a_version_is_not_two_glued_amounts():
+    t = Table(kind="b12", title="项目支出预算表", header=[["项目名称", "实施周期", "金额"]],
+              rows=[_row("办公设备购置", "2024.01-2024.12", "12.50"), _row("系统升级", "V1.002", "3.00")],
+              columns=["项目名称", "实施周期", "金额"])
+    assert slugs(_doc(t)) == []

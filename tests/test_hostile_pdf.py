@@ -62,6 +62,34 @@ def test_a_small_disclosure_imports(tmp_path, capsys):
     assert out.is_file() and "2 narrative claims" in cap.out
 
 
+@pytest.mark.parametrize("name", ["junk_before_header.pdf", "padded_after_eof.pdf"])
+def test_bytes_around_a_sound_pdf_do_not_refuse_it(tmp_path, capsys, name):
+    # pdfminer reads these; the pre-flight must not call them damaged
+    code, cap, out, _ = _import(tmp_path, name, mc.CASES[name](), capsys)
+    assert code == 0, cap.err
+    assert out.is_file() and "2 narrative claims" in cap.out
+
+
+def test_an_inline_image_flood_is_read_in_bounded_time(tmp_path, capsys):
+    # 1 KB inflating to 200,000 "BI" and no "EI": the string-byte estimate scans it linearly
+    code, cap, out, took = _import(tmp_path, "inline_image_flood.pdf", mc.CASES["inline_image_flood.pdf"](), capsys)
+    assert code == 2 and "no disclosure table or narrative claim found" in cap.err
+    assert took < SECONDS
+
+
+def test_a_bug_of_ours_while_reading_is_not_called_a_damaged_pdf(tmp_path, monkeypatch):
+    import xlbudget.pdf as pdf_adapter
+
+    def broken(lines, settings):
+        raise IndexError("a bug in the line builder")
+
+    monkeypatch.setattr(pdf_adapter, "_join_shifted_runs", broken)
+    pdf = tmp_path / "disclosure.pdf"
+    pdf.write_bytes(mc.disclosure_pdf())
+    with pytest.raises(IndexError, match="a bug in the line builder"):
+        read_pdf(str(pdf))
+
+
 def test_owner_password_only_opens_normally(tmp_path):
     # no user password: the file opens without one and reads as the same file unencrypted
     enc, plain = tmp_path / "enc.pdf", tmp_path / "plain.pdf"

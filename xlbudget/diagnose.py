@@ -14,7 +14,7 @@ from typing import Callable, Dict, Iterator, List, Tuple
 
 from .model import CellRef, Document, Finding, Row, Table, extraction_warning
 from .numbers import looks_numeric
-from .vocabulary import ITEM_MARKER_RE, LEVEL_WORDS, squeeze, starts_item
+from .vocabulary import GRAND_TOTAL_RE, ITEM_MARKER_RE, LEVEL_WORDS, squeeze, starts_item
 
 # a name cut by a mis-read row break leaves a short tail ("算", "经费", "支出")
 FRAGMENT_MAX_CHARS = 4
@@ -22,7 +22,8 @@ FRAGMENT_MAX_CHARS = 4
 FRAGMENT_LOOKBACK = 2
 # rounding lets Σ 类 of a table whose levels were summed together miss k × 合计 by a little
 LEVELS_RATIO_SLACK = 0.001
-_GLUED_AMOUNTS_RE = re.compile(r"\d\.\d{2}[-−]?\d")
+# two whole amounts with nothing between them ("9746.50112.88"); a period "2024.01-2024.12" has a dash
+_GLUED_AMOUNTS_RE = re.compile(r"\d\.\d{2}\d+\.\d{2}")
 _LEADING_ZERO_PIECE_RE = re.compile(r"^0\d$")
 _DEFAULT_COLUMN_RE = re.compile(r"^列\d+$")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -137,7 +138,8 @@ def _unnamed_text_column(t: Table, key: str):
 def _levels_summed(t: Table, key: str):
     """合计 is a whole multiple of the sum of the 类 rows: 款 and 项 rows were read as 类 (code
     pieces in columns of their own taken for whole codes), so every level is summed at once."""
-    total = next((i for i, r in enumerate(t.rows) if r.is_total and not r.code), None)
+    total = next((i for i, r in enumerate(t.rows) if not r.code and GRAND_TOTAL_RE.match(
+        next((squeeze(c.text) for c in r.cells if c.text.strip()), ""))), None)
     classes = [r for r in t.rows if r.code and r.level == 1]
     if total is None or len(classes) < 2:
         return

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import traceback
 import zlib
 from typing import List, Optional, Union
 
@@ -143,7 +144,7 @@ def _fragment(table, page_no: int, page_height: float, s: PdfSettings) -> Option
     )
 
 
-_TAIL_BYTES = 4096  # where %%EOF and startxref must be found at the end of a complete PDF
+_TAIL_BYTES = 65536  # where %%EOF and startxref must be found at the end of a complete PDF
 _ENCRYPTED = ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning")
 
 
@@ -157,12 +158,13 @@ def _preflight(path: str) -> None:
     with open(path, "rb") as fh:
         head = fh.read(1024)
         fh.seek(max(0, size - _TAIL_BYTES))
-        tail = fh.read()
+        tail = fh.read().rstrip(b"\x00 \t\r\n")  # servers pad downloads with NULs or blanks
     if head.startswith(b"PK\x03\x04"):
         raise InputError(f"not a PDF file (a zip: Word/Excel document renamed .pdf?), {path}",
                          hint="save it as PDF from its application, or import the disclosure PDF itself")
     if b"%PDF" not in head:
         raise InputError(f"not a PDF file (no %PDF header), {path}", hint="give the disclosure PDF itself")
+    base = head.find(b"%PDF")  # offsets count from the header: bytes before it shift them
     if b"%%EOF" not in tail:
         raise InputError(f"damaged PDF, cannot open PDF: truncated (no %%EOF end marker), {path}",
                          hint="the download is incomplete; download it again")
@@ -170,13 +172,25 @@ def _preflight(path: str) -> None:
     for m in re.finditer(rb"startxref\s+(\d+)", tail):
         pass
     if m is not None:
-        off = int(m.group(1))
+        off = int(m.group(1)) + base
         with open(path, "rb") as fh:
             fh.seek(min(off, size))
             at = fh.read(40).lstrip()
         if off >= size or not (at.startswith(b"xref") or re.match(rb"\d+\s+\d+\s+obj", at)):
             raise InputError(f"damaged PDF, cannot open PDF: broken cross-reference table (xref), {path}",
                              hint="download it again, or repair it (e.g. qpdf in.pdf out.pdf)")
+
+
+def _raised_by_reader(e: BaseException) -> bool:
+    """Was ``e`` raised inside pdfminer / pdfplumber (or the codecs they call), not in our code?"""
+    ours = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    for frame in reversed(traceback.extract_tb(e.__traceback__)):  # innermost first
+        where = os.path.abspath(frame.filename)
+        if where.startswith(ours):
+            return False
+        if f"{os.sep}pdfminer{os.sep}" in where or f"{os.sep}pdfplumber{os.sep}" in where:
+            return True
+    return True
 
 
 def _open_error(path: str, e: Exception) -> XlbudgetError:
@@ -234,15 +248,31 @@ def _inflate(stream, cap: int) -> Optional[bytes]:
         return None
 
 
-_INLINE_IMAGE = re.compile(rb"\bBI\b.*?\bID\b.*?\bEI\b", re.S)
+_BEGIN_IMAGE = re.compile(rb"\bBI\b")
 _LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*\)", re.S)
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]*)>")
 MAX_BYTES_PER_CHAR = 4  # the longest character code of a PDF font (CMaps: 1 to 4 bytes)
 
 
+def _without_inline_images(content: bytes) -> bytes:
+    """The content stream less its inline images (BI … ID data EI), in one linear pass (a
+    backtracking regex is quadratic on a stream of many BI and no EI)."""
+    kept, pos = [], 0
+    while True:
+        m = _BEGIN_IMAGE.search(content, pos)
+        start = content.find(b"ID", m.end()) if m else -1
+        end = content.find(b"EI", start + 2) if start >= 0 else -1
+        if end < 0:
+            break
+        kept.append(content[pos:m.start()])
+        pos = end + 2
+    kept.append(content[pos:])
+    return b" ".join(kept)
+
+
 def _string_bytes(content: bytes) -> int:
     """Bytes of the strings a content stream shows: at least one per character drawn."""
-    content = _INLINE_IMAGE.sub(b" ", content)
+    content = _without_inline_images(content)
     n = sum(len(m) - 2 for m in _LITERAL.findall(content))
     return n + sum(len(re.sub(rb"\s", b"", m)) // 2 for m in _HEX.findall(content))
 
@@ -504,6 +534,8 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
     except XlbudgetError:
         raise
     except Exception as e:
+        if not _raised_by_reader(e):
+            raise  # a bug of ours: the CLI reports it as an internal error, never as a damaged PDF
         raise _open_error(path, e) from e  # encrypted / damaged PDF, cannot read PDF (…)
     finally:
         pdf.close()

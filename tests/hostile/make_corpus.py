@@ -175,6 +175,22 @@ def tiny_chars(n: int = 200_000) -> bytes:
     return raw_pdf([body], compress=True)
 
 
+def inline_image_flood(n: int = 200_000) -> bytes:
+    """A 1 KB page whose content inflates to ``n`` "BI" (begin inline image) and no end: a
+    backtracking scan of it is quadratic."""
+    return raw_pdf([b"BT /F1 12 Tf 72 700 Td (hello) Tj ET\n" + b"BI " * n], compress=True)
+
+
+def junk_before_header(data: bytes) -> bytes:
+    """Bytes before %PDF (a BOM, a server's banner): every offset of the file shifts."""
+    return b"\xef\xbb\xbfjunk\r\n" + data
+
+
+def padded_after_eof(data: bytes, n: int = 5000) -> bytes:
+    """NULs after %%EOF, as some servers pad downloads."""
+    return data + b"\x00" * n
+
+
 def bomb(megabytes: int = 300) -> bytes:
     """A content stream of a few hundred KB that inflates to ``megabytes`` MB of spaces."""
     z = zlib.compressobj(9)
@@ -216,6 +232,9 @@ CASES: Dict[str, Callable[[], bytes]] = {
     "image_only.pdf": image_only,
     "not_budget.pdf": not_budget,
     "disclosure.pdf": disclosure_pdf,
+    "inline_image_flood.pdf": inline_image_flood,
+    "junk_before_header.pdf": lambda: junk_before_header(disclosure_pdf()),
+    "padded_after_eof.pdf": lambda: padded_after_eof(disclosure_pdf()),
 }
 # slow to build or to refuse: generated on demand by the tests that need them
 HEAVY: Dict[str, Callable[[], bytes]] = {
