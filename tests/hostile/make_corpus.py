@@ -236,6 +236,8 @@ CASES: Dict[str, Callable[[], bytes]] = {
     "junk_before_header.pdf": lambda: junk_before_header(disclosure_pdf()),
     "padded_after_eof.pdf": lambda: padded_after_eof(disclosure_pdf()),
 }
+# the cases that are sound PDFs and must import
+SOUND = {"disclosure.pdf", "junk_before_header.pdf", "padded_after_eof.pdf"}
 # slow to build or to refuse: generated on demand by the tests that need them
 HEAVY: Dict[str, Callable[[], bytes]] = {
     "blank_2000_pages.pdf": blank_pages,
