@@ -224,3 +224,15 @@ def test_a_form_that_draws_itself_is_measured_once(tmp_path):
 
     with pdfplumber.open(str(p)) as pdf:
         _check_page(pdf.pages[0], 1, str(p), LIMITS)  # returns: no endless walk, no limit hit
+
+
+def test_an_lzw_stream_is_measured(tmp_path):
+    text = b"BT /F1 12 Tf 72 712 Td (lzw) Tj ET\n"
+    p = tmp_path / "lzw.pdf"
+    p.write_bytes(mc.lzw_page(text))
+    assert [ln.text for ln in read_pdf(str(p)).blocks] == ["lzw"]
+    # 3 MB of spaces in 3.4 KB of LZW, against a page limit of 1 MB
+    p.write_bytes(mc.lzw_page(text + b" " * (3 << 20)))
+    assert p.stat().st_size < 5000
+    with pytest.raises(LimitError, match="max_stream_bytes=1000000 per page"):
+        read_pdf(str(p), {"max_stream_bytes": 1_000_000})

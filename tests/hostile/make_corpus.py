@@ -267,6 +267,43 @@ def many_streams_bomb(streams: int = 30, megabytes: int = 10) -> bytes:
                      * streams)
 
 
+def lzw_encode(data: bytes) -> bytes:
+    """PDF LZW (early change): codes of 9-12 bits, 256 clear, 257 end of data."""
+    out, acc, nbits = bytearray(), 0, 0
+    table = {bytes([i]): i for i in range(256)}
+    width, nxt = 9, 258
+    def put(code):
+        nonlocal acc, nbits
+        acc = (acc << width) | code; nbits += width
+        while nbits >= 8:
+            nbits -= 8; out.append((acc >> nbits) & 0xFF)
+    put(256)
+    w = b""
+    for b in data:
+        wc = w + bytes([b])
+        if wc in table:
+            w = wc; continue
+        put(table[w])
+        table[wc] = nxt; nxt += 1
+        if nxt + 1 > (1 << width) and width < 12:
+            width += 1
+        if nxt >= 4094:
+            put(256); table = {bytes([i]): i for i in range(256)}; width, nxt = 9, 258
+        w = bytes([b])
+    if w:
+        put(table[w])
+    put(257)
+    if nbits:
+        out.append((acc << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
+def lzw_page(content: bytes) -> bytes:
+    """One page whose content stream is LZW-encoded."""
+    data = lzw_encode(content)
+    return _page_pdf([b"<< /Length %d /Filter /LZWDecode >>\nstream\n" % len(data) + data + b"\nendstream"])
+
+
 def unknown_filter() -> bytes:
     """A content stream under a filter no content stream uses (/RunLengthDecode): its size cannot
     be measured before decoding, so it is refused."""
