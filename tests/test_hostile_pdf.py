@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import zlib
 
 import pytest
 
@@ -138,3 +139,100 @@ def test_limits_stop_resource_attacks_quickly(tmp_path, name, limit, seconds):
         read_pdf(str(p))
     assert limit in str(e.value)  # ...refused, saying which limit was hit
     assert time.monotonic() - t0 < seconds
+
+
+# decompression bombs the per-stream check of a lone FlateDecode missed: a filter chain, a form
+# inside a form, many streams on one page; and a filter whose output cannot be measured first
+BOMBS = {
+    "chain_bomb_300mb.pdf": f"max_stream_bytes={LIMITS.max_stream_bytes}",
+    "nested_form_bomb_300mb.pdf": f"max_stream_bytes={LIMITS.max_stream_bytes}",
+    "many_streams_bomb_300mb.pdf": f"max_stream_bytes={LIMITS.max_stream_bytes}",
+    "unknown_filter.pdf": "the filter /RunLengthDecode whose size cannot be checked against max_stream_bytes=",
+}
+MAX_RSS_MB = 400  # the import process refusing a bomb (about 70 MB measured; the bombs inflate to 300 MB)
+
+
+def _child_import(pdf, out):
+    """Run ``python -m xlbudget import`` in a child process: exit code, stderr, seconds, peak RSS in MB
+    (of the child alone: measured by a fresh wrapper process whose only child it is)."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    wrapper = ("import json, resource, subprocess, sys, time\n"
+               "t0 = time.monotonic()\n"
+               "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+               "took = time.monotonic() - t0\n"
+               "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+               "print(json.dumps([r.returncode, r.stderr, took, rss]))\n")
+    cmd = [sys.executable, "-c", wrapper, sys.executable, "-m", "xlbudget", "import", str(pdf), "-o", str(out)]
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=str(ROOT), timeout=5 * SECONDS,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return json.loads(r.stdout)
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_a_bomb_is_refused_in_bounded_time_and_memory(tmp_path, name):
+    p = tmp_path / name
+    p.write_bytes(mc.HEAVY[name]())
+    assert p.stat().st_size < 600_000  # a small file
+    out = tmp_path / "out.xlsx"
+    code, err, took, rss_mb = _child_import(p, out)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert lines[0].startswith("xlbudget: error: ") and BOMBS[name] in lines[0] and name in lines[0]
+    assert took < SECONDS and rss_mb < MAX_RSS_MB
+    assert not out.exists()
+
+
+def test_the_stream_budget_is_per_page(tmp_path):
+    # 30 streams of 10 MB: each alone under the limit, the page over it
+    p = tmp_path / "many.pdf"
+    p.write_bytes(mc.many_streams_bomb(streams=30, megabytes=10))
+    with pytest.raises(LimitError, match=r"max_stream_bytes=\d+ per page"):
+        read_pdf(str(p))
+    # two streams of 6 MB stay under the 16 MB of one page: read
+    p.write_bytes(mc.many_streams_bomb(streams=2, megabytes=6))
+    assert [ln.text for ln in read_pdf(str(p)).blocks] == ["bomb"]
+
+
+def test_a_filter_chain_is_decoded_not_refused(tmp_path):
+    # a small page under /ASCII85Decode /FlateDecode reads as usual
+    import base64
+
+    text = b"BT /F1 12 Tf 72 712 Td (chained) Tj ET\n"
+    data = base64.a85encode(zlib.compress(text), adobe=False) + b"~>"
+    p = tmp_path / "chain.pdf"
+    p.write_bytes(mc._page_pdf([b"<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>\nstream\n" % len(data)
+                                + data + b"\nendstream"]))
+    assert [ln.text for ln in read_pdf(str(p)).blocks] == ["chained"]
+
+
+def test_a_form_that_draws_itself_is_measured_once(tmp_path):
+    # /Fm0 lists itself in its resources: the walk over nested forms ends
+    form = b"/Fm0 Do\n"
+    content = b"BT /F1 12 Tf 72 712 Td (loop) Tj ET\n"
+    p = tmp_path / "loop.pdf"
+    p.write_bytes(mc._page_pdf(
+        [b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"],
+        [b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /Fm0 6 0 R >> >>"
+         b" /Length %d >>\nstream\n" % len(form) + form + b"\nendstream"]))
+    from xlbudget.pdf import _check_page
+    import pdfplumber
+
+    with pdfplumber.open(str(p)) as pdf:
+        _check_page(pdf.pages[0], 1, str(p), LIMITS)  # returns: no endless walk, no limit hit
+
+
+def test_an_lzw_stream_is_measured(tmp_path):
+    text = b"BT /F1 12 Tf 72 712 Td (lzw) Tj ET\n"
+    p = tmp_path / "lzw.pdf"
+    p.write_bytes(mc.lzw_page(text))
+    assert [ln.text for ln in read_pdf(str(p)).blocks] == ["lzw"]
+    # 3 MB of spaces in 3.4 KB of LZW, against a page limit of 1 MB
+    p.write_bytes(mc.lzw_page(text + b" " * (3 << 20)))
+    assert p.stat().st_size < 5000
+    with pytest.raises(LimitError, match="max_stream_bytes=1000000 per page"):
+        read_pdf(str(p), {"max_stream_bytes": 1_000_000})

@@ -5,6 +5,7 @@ outside the tables kept as lines, and the page closed to free its objects.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import traceback
@@ -228,24 +229,58 @@ def _open_checked(path: str, limits: PdfSettings):
     return pdf
 
 
+_FLATE = ("FlateDecode", "Fl")
+_A85 = ("ASCII85Decode", "A85")
+_AHX = ("ASCIIHexDecode", "AHx")
+_LZW = ("LZWDecode", "LZW")
+# forms nested in forms deeper than this are refused (real disclosures: at most one level)
+MAX_FORM_DEPTH = 16
+
+
+class _Unmeasurable(Exception):
+    """A stream filter whose output size cannot be bounded before decoding it."""
+
+
+def _lzw_capped(data: bytes, cap: int) -> bytes:
+    from pdfminer.lzw import LZWDecoder
+
+    out = bytearray()
+    for chunk in LZWDecoder(io.BytesIO(data)).run():
+        out += chunk
+        if len(out) > cap:
+            break
+    return bytes(out[:cap + 1])
+
+
 def _inflate(stream, cap: int) -> Optional[bytes]:
-    """The decoded bytes of a content stream, never inflating more than ``cap + 1`` bytes
-    (longer: the first ``cap + 1``). Only FlateDecode (what content streams use) is decoded here;
-    ``None`` when the stream uses another filter or its data is broken (pdfminer then says what)."""
+    """The decoded bytes of a content stream, never holding more than ``cap + 1`` bytes at any
+    stage of its filter chain (longer: the first ``cap + 1``). Decodes chains of FlateDecode,
+    ASCII85Decode, ASCIIHexDecode and LZWDecode; ``None`` when the data is broken (pdfminer then
+    says what); raises :class:`_Unmeasurable` for any other filter."""
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
+
     raw = getattr(stream, "rawdata", None)
     if raw is None:
         return getattr(stream, "data", None) or b""
     if getattr(stream, "decipher", None):
         raw = stream.decipher(stream.objid, stream.genno, raw, stream.attrs)
-    filters = stream.get_filters()
-    if not filters:
-        return raw
-    if len(filters) > 1 or str(filters[0][0]).strip("/'") not in ("FlateDecode", "Fl"):
-        return None
-    try:
-        return zlib.decompressobj().decompress(raw, cap + 1)
-    except zlib.error:
-        return None
+    data = raw
+    for f, _params in stream.get_filters():
+        name = str(f).strip("/'")
+        try:
+            if name in _FLATE:
+                data = zlib.decompressobj().decompress(data, cap + 1)
+            elif name in _A85:  # 5 characters (or one "z") give at most 4 bytes
+                data = ascii85decode(data)[:cap + 1]
+            elif name in _AHX:  # 2 characters give 1 byte
+                data = asciihexdecode(data)[:cap + 1]
+            elif name in _LZW:
+                data = _lzw_capped(data, cap)
+            else:
+                raise _Unmeasurable(name)
+        except (zlib.error, ValueError):
+            return None
+    return data
 
 
 _BEGIN_IMAGE = re.compile(rb"\bBI\b")
@@ -282,31 +317,50 @@ def _check_page(page, page_no: int, path: str, limits: PdfSettings) -> None:
     streams and forms, the characters they can draw, then the characters and the ruled grid."""
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    streams = []
+    def forms(resources) -> list:
+        xobjs = resolve1((resolve1(resources) or {}).get("XObject")) or {}
+        return [v for v in map(resolve1, xobjs.values())
+                if isinstance(v, PDFStream) and str(v.attrs.get("Subtype")).strip("/'") == "Form"]
+
+    streams = []  # (stream, depth): the page's content streams, then its forms and the forms in them
     try:
         c = resolve1(page.page_obj.attrs.get("Contents"))
-        streams += [resolve1(x) for x in (c if isinstance(c, list) else [c])]
-        xobjs = resolve1((resolve1(page.page_obj.resources) or {}).get("XObject")) or {}
-        for v in xobjs.values():
-            v = resolve1(v)
-            if isinstance(v, PDFStream) and str(v.attrs.get("Subtype")).strip("/'") == "Form":
-                streams.append(v)
+        streams += [(resolve1(x), 0) for x in (c if isinstance(c, list) else [c])]
+        streams += [(v, 1) for v in forms(page.page_obj.resources)]
     except Exception:  # an odd page structure: pdfminer will say what is wrong
         streams = []
+    budget = limits.max_stream_bytes  # for the page: all its content streams and forms together
+    seen = set()
     shown = 0
-    for st in streams:
-        if isinstance(st, PDFStream):
-            try:
-                data = _inflate(st, limits.max_stream_bytes)
-            except Exception:
-                continue
-            if data is None:
-                continue
-            if len(data) > limits.max_stream_bytes:
-                raise LimitError(f"page {page_no}: a content stream inflates beyond "
-                                 f"max_stream_bytes={limits.max_stream_bytes} (decompression bomb?), {path}",
+    while streams:
+        st, depth = streams.pop(0)
+        key = (getattr(st, "objid", None), getattr(st, "genno", None)) if getattr(st, "objid", None) else id(st)
+        if not isinstance(st, PDFStream) or key in seen:
+            continue
+        seen.add(key)
+        if depth > MAX_FORM_DEPTH:
+            raise LimitError(f"page {page_no}: forms nested more than MAX_FORM_DEPTH={MAX_FORM_DEPTH} deep, {path}",
+                             hint="not a normal disclosure; check the file")
+        try:
+            data = _inflate(st, budget)
+        except _Unmeasurable as e:
+            raise LimitError(f"page {page_no}: a content stream uses the filter /{e} whose size cannot be checked "
+                             f"against max_stream_bytes={limits.max_stream_bytes}, {path}",
+                             hint="not a normal disclosure; check the file") from None
+        except Exception:
+            data = None
+        if data is not None:
+            if len(data) > budget:
+                raise LimitError(f"page {page_no}: its content streams and forms inflate beyond "
+                                 f"max_stream_bytes={limits.max_stream_bytes} per page (decompression bomb?), {path}",
                                  hint="not a normal disclosure; check the file")
+            budget -= len(data)
             shown += _string_bytes(data)
+        if depth:
+            try:
+                streams += [(v, depth + 1) for v in forms(st.attrs.get("Resources"))]
+            except Exception:  # odd resources: pdfminer will say what is wrong
+                pass
     # every character takes 1 to MAX_BYTES_PER_CHAR bytes: refused before pdfminer builds them all
     if shown > MAX_BYTES_PER_CHAR * limits.max_chars_per_page:
         raise LimitError(f"page {page_no}: more than {limits.max_chars_per_page} characters ({shown} bytes of text) "

@@ -207,6 +207,111 @@ def bomb(megabytes: int = 300) -> bytes:
     return _assemble(objs)
 
 
+def _spaces_deflated(megabytes: int, head: bytes = b"BT /F1 12 Tf 72 712 Td (bomb) Tj ET\n") -> bytes:
+    """``head`` then ``megabytes`` MB of spaces, deflated (about 1 KB per MB)."""
+    z = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    data = z.compress(head)
+    for _ in range(megabytes):
+        data += z.compress(chunk)
+    return data + z.flush()
+
+
+def _page_pdf(contents: List[bytes], forms: List[bytes] = ()) -> bytes:
+    """One page; ``contents`` and ``forms`` are whole stream objects. Objects: 1 catalog, 2 pages,
+    3 font, 4 page, then the content streams, then the forms (form k is /Fm<k>; each form's
+    resources name the next form, the page's name the first)."""
+    first = 5 + len(contents)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >>"
+            + (b" /XObject << /Fm0 %d 0 R >>" % first if forms else b"") + b" >> /Contents ["
+            + b" ".join(b"%d 0 R" % (5 + k) for k in range(len(contents))) + b"] >>"]
+    return _assemble(objs + list(contents) + list(forms))
+
+
+def chain_bomb(megabytes: int = 300) -> bytes:
+    """A content stream under /Filter [/ASCII85Decode /FlateDecode]: ~400 KB inflating to
+    ``megabytes`` MB (the filter chain hid it from a check that only measured a lone FlateDecode)."""
+    import base64
+
+    data = base64.a85encode(_spaces_deflated(megabytes), adobe=False) + b"~>"
+    return _page_pdf([b"<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>\nstream\n" % len(data)
+                      + data + b"\nendstream"])
+
+
+def nested_form_bomb(megabytes: int = 300, depth: int = 3) -> bytes:
+    """The page draws /Fm0, which draws /Fm1 … ; the innermost form inflates to ``megabytes`` MB
+    (only the forms listed on the page itself were measured)."""
+    content = b"/Fm0 Do\n"
+    page = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
+    first = 6
+    forms = []
+    for k in range(depth):
+        if k < depth - 1:
+            body, filt = b"/Fm%d Do\n" % (k + 1), b""
+            res = b"/Resources << /Font << /F1 3 0 R >> /XObject << /Fm%d %d 0 R >> >>" % (k + 1, first + k + 1)
+        else:
+            body, filt = _spaces_deflated(megabytes), b" /Filter /FlateDecode"
+            res = b"/Resources << /Font << /F1 3 0 R >> >>"
+        forms.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] " + res + filt
+                     + b" /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+    return _page_pdf([page], forms)
+
+
+def many_streams_bomb(streams: int = 30, megabytes: int = 10) -> bytes:
+    """One page of ``streams`` content streams, each under the per-stream size a single check
+    would allow, together ``streams * megabytes`` MB."""
+    one = _spaces_deflated(megabytes)
+    return _page_pdf([b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(one) + one + b"\nendstream"]
+                     * streams)
+
+
+def lzw_encode(data: bytes) -> bytes:
+    """PDF LZW (early change): codes of 9-12 bits, 256 clear, 257 end of data."""
+    out, acc, nbits = bytearray(), 0, 0
+    table = {bytes([i]): i for i in range(256)}
+    width, nxt = 9, 258
+    def put(code):
+        nonlocal acc, nbits
+        acc = (acc << width) | code; nbits += width
+        while nbits >= 8:
+            nbits -= 8; out.append((acc >> nbits) & 0xFF)
+    put(256)
+    w = b""
+    for b in data:
+        wc = w + bytes([b])
+        if wc in table:
+            w = wc; continue
+        put(table[w])
+        table[wc] = nxt; nxt += 1
+        if nxt + 1 > (1 << width) and width < 12:
+            width += 1
+        if nxt >= 4094:
+            put(256); table = {bytes([i]): i for i in range(256)}; width, nxt = 9, 258
+        w = bytes([b])
+    if w:
+        put(table[w])
+    put(257)
+    if nbits:
+        out.append((acc << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
+def lzw_page(content: bytes) -> bytes:
+    """One page whose content stream is LZW-encoded."""
+    data = lzw_encode(content)
+    return _page_pdf([b"<< /Length %d /Filter /LZWDecode >>\nstream\n" % len(data) + data + b"\nendstream"])
+
+
+def unknown_filter() -> bytes:
+    """A content stream under a filter no content stream uses (/RunLengthDecode): its size cannot
+    be measured before decoding, so it is refused."""
+    data = b"\x81 " * 1000 + b"\x80"  # run-length: 1000 runs of 128 spaces
+    return _page_pdf([b"<< /Length %d /Filter /RunLengthDecode >>\nstream\n" % len(data) + data
+                      + b"\nendstream"])
+
+
 def ruled_grid(n: int = 200) -> bytes:
     """One page ruled into an n x n grid (lines only): table finding would run for minutes."""
     step = 800 / n
@@ -244,6 +349,10 @@ HEAVY: Dict[str, Callable[[], bytes]] = {
     "tiny_chars_200k.pdf": tiny_chars,
     "bomb_300mb.pdf": bomb,
     "grid_200x200.pdf": ruled_grid,
+    "chain_bomb_300mb.pdf": chain_bomb,
+    "nested_form_bomb_300mb.pdf": nested_form_bomb,
+    "many_streams_bomb_300mb.pdf": many_streams_bomb,
+    "unknown_filter.pdf": unknown_filter,
 }
 
 
