@@ -487,6 +487,12 @@ def write_summary(results: List[BatchResult], path: str) -> str:
     info.append(["已存在（跳过）", n_skip])
     info.append(["失败", n_err])
     info.append(["生成时间", time.strftime("%Y-%m-%d %H:%M:%S")])
+    cuts = getattr(wb, "xlb_cut", [])
+    if cuts:  # a file name or a message over Excel's cell limit: the cut is said, never silent
+        from .text import describe_cuts
+
+        info.append(["EXTRACT.text-cut"])
+        text_cell(info, info.max_row, 2, describe_cuts(cuts))
     return _save_atomic(wb, path)
 
 
