@@ -7,7 +7,8 @@ import pytest
 from hostile import make_corpus as mc
 from xlbudget.cli import main
 from xlbudget.importer import require_disclosure, undecodable_share
-from xlbudget.model import Document, InputError
+from xlbudget.model import InputError
+from xlbudget.parse import build_document
 from xlbudget.raw import Fragment, RawDocument, TextLine
 
 
@@ -26,12 +27,13 @@ def test_share_of_glyph_codes():
 
 
 def test_undecodable_text_layer_is_named_not_called_no_disclosure():
-    empty = Document(department=None, year=None, kind="预算", unit=None, source="x.pdf")
+    coded = build_document(_raw("(cid:2838)(cid:1414)(cid:3786) 2024", "(cid:19)(cid:17)"))
+    assert [f.id for f in coded.diagnostics] == ["EXTRACT.undecodable-text"]
     with pytest.raises(InputError, match=r"text layer cannot be decoded .*\(cid:N\)"):
-        require_disclosure(empty, "x.pdf", _raw("(cid:2838)(cid:1414)(cid:3786) 2024", "(cid:19)(cid:17)"))
+        require_disclosure(coded, "x.pdf")
     # a text layer that decodes but is no disclosure keeps the "no disclosure" message
     with pytest.raises(InputError, match="no disclosure table or narrative claim"):
-        require_disclosure(empty, "x.pdf", _raw("Lunch menu", "Soup (cid:3) of the day"))
+        require_disclosure(build_document(_raw("Lunch menu", "Soup (cid:3) of the day")), "x.pdf")
 
 
 def test_owner_password_cjk_pdf_one_line_exit_2(tmp_path, capsys):

@@ -1,13 +1,11 @@
 """Import a disclosure PDF into the model (pdf adapter + pure parsing)."""
 from __future__ import annotations
 
-import re
-from typing import Optional, Union
+from typing import Union
 
-from .model import Document, InputError
-from .parse import build_document
+from .model import EXTRACTION_PREFIX, Document, InputError
+from .parse import UNDECODABLE_SHARE, UNDECODABLE_SLUG, build_document, undecodable_share  # noqa: F401
 from .pdf import read_pdf
-from .raw import Fragment, RawDocument, TextLine
 from .settings import PdfSettings, StitchSettings
 
 
@@ -17,32 +15,12 @@ def import_pdf(path: str, pdf: Union[None, PdfSettings, dict] = None,
     return build_document(read_pdf(path, pdf), stitch)
 
 
-# pdfminer's rendering of a glyph it cannot map to Unicode (a font without ToUnicode, or font
-# strings left encrypted by an owner password)
-_CID_GLYPH = re.compile(r"\(cid:\d+\)")
-# a text layer is called undecodable when at least this share of its characters are such glyph codes
-UNDECODABLE_SHARE = 0.5
-
-
-def undecodable_share(raw: RawDocument) -> float:
-    """Share of the non-blank text characters of ``raw`` that are ``(cid:N)`` glyph codes."""
-    total = coded = 0
-    for b in raw.blocks:
-        texts = [b.text] if isinstance(b, TextLine) else (
-            [c for r in b.rows for c in r if c] if isinstance(b, Fragment) else [])
-        for t in texts:
-            t = "".join(t.split())
-            total += len(t)
-            coded += sum(len(m) for m in _CID_GLYPH.findall(t))
-    return coded / total if total else 0.0
-
-
-def require_disclosure(doc: Document, path: str, raw: Optional[RawDocument] = None) -> Document:
+def require_disclosure(doc: Document, path: str) -> Document:
     """Refuse a PDF in which neither a disclosure table nor a narrative claim was found: writing
-    a workbook with nothing in it would look like success. With ``raw``, a text layer made mostly
-    of undecodable glyph codes is named as such (not as "no disclosure")."""
+    a workbook with nothing in it would look like success. A text layer the parse found made
+    mostly of undecodable glyph codes (EXTRACT.undecodable-text) is named as such."""
     if not any(t.kind != "other" for t in doc.tables) and not doc.claims:
-        if raw is not None and undecodable_share(raw) >= UNDECODABLE_SHARE:
+        if any(f.id == EXTRACTION_PREFIX + UNDECODABLE_SLUG for f in doc.diagnostics):
             raise InputError(f"the text layer cannot be decoded (font without a Unicode map, or encrypted "
                              f"strings): it reads as (cid:N) glyph codes, {path}",
                              hint="if the PDF is protected by an owner password, save an unprotected copy "
@@ -56,5 +34,4 @@ def require_disclosure(doc: Document, path: str, raw: Optional[RawDocument] = No
 def import_disclosure(path: str, pdf: Union[None, PdfSettings, dict] = None,
                       stitch: Union[None, StitchSettings, dict] = None) -> Document:
     """:func:`import_pdf`, refusing a PDF that holds no disclosure (see :func:`require_disclosure`)."""
-    raw = read_pdf(path, pdf)
-    return require_disclosure(build_document(raw, stitch), path, raw)
+    return require_disclosure(import_pdf(path, pdf, stitch), path)
