@@ -146,3 +146,24 @@ def test_empty_folder_writes_empty_summary(tmp_path):
     (tmp_path / "in").mkdir()
     assert run_batch(str(tmp_path / "in"), str(tmp_path / "o"), progress=False) == []
     assert summary_rows(tmp_path / "o") == {}
+
+
+def test_narrative_only_pdf_says_so_in_the_summary(tmp_path):
+    """A 公开文件 PDF holds the narrative only: "ok" with empty totals must not read as zeros."""
+    from xlbudget.batch import NOTE_TEXT_ONLY
+
+    text = REAL.parent / "江苏省委办公厅2019年度部门预算公开文件.pdf"
+    if not text.is_file():
+        pytest.skip("narrative PDF not found")
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(text, src / "text.pdf")
+    shutil.copy(REAL, src / "tables.pdf")
+    out = tmp_path / "out"
+    for _ in range(2):  # converted, then skipped: the note is read back from the workbook
+        run_batch(str(src), str(out), workers=1, progress=False)
+        rows = summary_rows(out)
+        assert rows["text.pdf"]["状态"] in (OK, SKIPPED) and rows["text.pdf"]["说明"] == NOTE_TEXT_ONLY
+        assert rows["text.pdf"]["支出总计"] is None
+        assert rows["tables.pdf"]["说明"] is None
+        assert rows["tables.pdf"]["支出总计"] == pytest.approx(27664.22)

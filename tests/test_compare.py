@@ -358,3 +358,22 @@ def test_peer_departments_of_one_year_side_by_side(tmp_path):
 
     ws = openpyxl.load_workbook(out)["总览"]
     assert ws["A1"].value.startswith("多部门对比（晋中市人民政府外事办公室、新绛县人民政府办公室）")
+
+
+def test_compare_strict_exits_1_on_a_year_on_year_mismatch(tmp_path, capsys):
+    from xlbudget.cli import main
+    from xlbudget.workbook import write_workbook
+
+    last = _doc(2023, "预算", [_row(None, "合计", 100, 80, 20, total=True)])
+    right = Claim(subject="项目支出", amount=D("26"), change=D("6.00"), text="项目支出26万元，比上年增加6.00万元")
+    wrong = Claim(subject="项目支出", amount=D("26"), change=D("4.00"), text="项目支出26万元，比上年增加4.00万元")
+    a, ok, bad = tmp_path / "2023.xlsx", tmp_path / "ok.xlsx", tmp_path / "bad.xlsx"
+    write_workbook(last, str(a))
+    write_workbook(_doc(2024, "预算", [_row(None, "合计", 110, 84, 26, total=True)], claims=[right]), str(ok))
+    write_workbook(_doc(2024, "预算", [_row(None, "合计", 110, 84, 26, total=True)], claims=[wrong]), str(bad))
+    out = tmp_path / "c.xlsx"
+    # 项目支出 20 -> 26 is +6: the claim of +4 is a mismatch; only --strict turns it into exit 1
+    assert main(["compare", str(a), str(bad), "-o", str(out)]) == 0
+    assert main(["compare", str(a), str(bad), "-o", str(out), "--strict"]) == 1
+    assert "1 narrative year-on-year mismatches" in capsys.readouterr().out
+    assert main(["compare", str(a), str(ok), "-o", str(out), "--strict"]) == 0

@@ -109,3 +109,19 @@ def test_internal_error_is_one_line_and_exit_2(tmp_path, good, capsys, monkeypat
     assert "internal error RuntimeError" in line and "report" in line
     assert main(["import", str(good), "-o", str(tmp_path / "x.xlsx"), "-v"]) == 2
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_batch_strict_exits_1_on_failed_checks_and_2_still_wins(tmp_path, capsys):
+    from conftest import RENDERED, need
+
+    seed = need(RENDERED / "pdf_a" / "004_d644b8a86bb20fe5.pdf")  # 12 failed checks (TIE 2101101 …)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "004.pdf").write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+    args = ["batch", str(src), "-o", str(out), "-j", "1", "--no-progress"]
+    assert main(args) == 0
+    assert main(args + ["--strict"]) == 1  # skipped files count too: their checks are read back
+    (src / "cut.pdf").write_bytes(mc.truncated(mc.disclosure_pdf(), 0.5))
+    assert main(args + ["--strict"]) == 2
+    capsys.readouterr()

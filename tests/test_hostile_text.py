@@ -181,3 +181,29 @@ def test_batch_summary_with_hostile_messages(tmp_path):
     ws = openpyxl.load_workbook(p).worksheets[0]
     assert ws["A2"].value == "=evil.pdf" and ws["M2"].value.startswith("bad char  and y")
     assert ws["M2"].value.endswith(CUT_MARK) and ws["C3"].value == "+部门"
+
+
+def test_comparison_says_when_it_cut_a_text(tmp_path):
+    # hostile_doc holds a 40,007-character item name: the comparison cuts it to Excel's limit, and says so
+    said = []
+    write_comparison(compare([hostile_doc(2023), hostile_doc(2024)]), str(tmp_path / "cmp.xlsx"), warn=said.append)
+    cut = [w for w in said if w.startswith("EXTRACT.text-cut")]
+    assert len(cut) == 1 and f"longer than Excel's {EXCEL_MAX_CHARS} characters" in cut[0] and CUT_MARK in cut[0]
+
+
+def test_comparison_of_short_texts_says_nothing(tmp_path):
+    said = []
+    comp = compare([hostile_doc(2023), hostile_doc(2024)])
+    for t in comp.tables:
+        for it in t.items:
+            it.name = (it.name or "")[:100]
+    write_comparison(comp, str(tmp_path / "cmp.xlsx"), warn=said.append)
+    assert not [w for w in said if w.startswith("EXTRACT.text-cut")]
+
+
+def test_batch_summary_says_when_it_cut_a_text(tmp_path):
+    rs = [BatchResult(file="a.pdf", pdf="/x/a.pdf", output="/o/a.xlsx", status="error", error="y" * 40_000)]
+    p = tmp_path / "_summary.xlsx"
+    write_summary(rs, str(p))
+    notes = {r[0]: r[1] for r in openpyxl.load_workbook(p)["说明"].iter_rows(values_only=True)}
+    assert "EXTRACT.text-cut" in notes and "'汇总'!M2" in notes["EXTRACT.text-cut"]

@@ -185,3 +185,38 @@ def test_xlsm_reads_like_xlsx(book, tmp_path, capsys):
     assert validate(p, capsys)[0] == 0
     with pytest.raises(InputError, match="no such file"):
         read_workbook(str(tmp_path / "none.xlsx"))
+
+
+def sangong_doc() -> Document:
+    """A one-row 三公经费预算表: 合计 621 = 因公出国 21 + 公务用车 400 + 公务接待 200 (integers, as often printed)."""
+    cols = ["合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务接待费"]
+    vals = ["621", "21", "400", "200"]
+    t = Table(kind="b10", title="三公经费预算表", header=[cols], columns=cols, unit="万元", pages=[7],
+              rows=[Row(cells=[Cell(v, D(v)) for v in vals], page=7)])
+    return Document(department="测试局", year=2024, kind="预算", unit="万元", source="测试局.pdf", tables=[t],
+                    n_pages=8)
+
+
+def test_integers_pasted_as_text_in_every_amount_cell(tmp_path, capsys):
+    # the user pasted the whole row as text: no column holds a real number any more
+    p = tmp_path / "三公.xlsx"
+    write_workbook(sangong_doc(), str(p))
+
+    def f(wb):
+        ws = wb.worksheets[2]
+        for col, v in zip("ABCD", ("621", "21", "400", "200")):
+            assert ws[f"{col}5"].value == int(v) or ws[f"{col}5"].value == float(v)  # the data row
+            ws[f"{col}5"] = v
+    edit(p, f)
+    doc = read_workbook(str(p))
+    assert [c.value for c in doc.tables[0].rows[0].cells] == [D("621"), D("21"), D("400"), D("200")]
+    assert any("number typed as text '621' read as 621" in w for w in doc.warnings)
+    code, cap = validate(p, capsys)
+    assert code == 0 and "0 errors" in cap.out
+
+
+def test_code_and_name_columns_stay_text(book):
+    # a code typed as text stays a code: its column is a code column by its head, not an amount
+    edit(book, lambda wb: wb.worksheets[2].__setitem__("A6", "201"))
+    doc = read_workbook(str(book))
+    assert doc.tables[0].rows[1].cells[0].value is None and doc.tables[0].rows[1].cells[0].text == "201"

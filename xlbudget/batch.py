@@ -35,6 +35,8 @@ FAILED = (ERROR, TIMEOUT)
 # seconds one file may take: the largest corpus PDF imports in < 10 s; generous for slow machines
 DEFAULT_TIMEOUT_S = 300.0
 TOTALS = ("收入总计", "支出总计", "基本支出", "项目支出")
+# the summary note of a disclosure read from its text only: its empty totals are unknown, not zero
+NOTE_TEXT_ONLY = "仅文字说明，无表格（合计为空表示未列示，不是0）"
 
 
 @dataclass
@@ -54,6 +56,7 @@ class BatchResult:
     warnings: Optional[int] = None  # other findings
     error: Optional[str] = None
     seconds: float = 0.0
+    note: Optional[str] = None  # what a reader must know about an "ok" row (e.g. no table: empty totals)
 
 
 # ----------------------------------------------------------------- worker side (top level: picklable)
@@ -69,6 +72,8 @@ def _describe(res: BatchResult, doc, findings) -> None:
     res.totals = {k: (tots[k][0] if k in tots else None) for k in TOTALS}
     res.failed_checks = sum(1 for f in findings if f.severity == "error")
     res.warnings = len(findings) - res.failed_checks
+    if not any(t.kind != "other" for t in doc.tables) and doc.claims:
+        res.note = NOTE_TEXT_ONLY
 
 
 def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
@@ -436,7 +441,7 @@ def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout) ->
 
 # ----------------------------------------------------------------- summary workbook
 
-SUMMARY_HEADER = ["文件", "状态", "部门", "年度", "类型", "页数", *TOTALS, "未通过校验", "警告", "错误信息", "输出", "用时(秒)"]
+SUMMARY_HEADER = ["文件", "状态", "部门", "年度", "类型", "页数", *TOTALS, "未通过校验", "警告", "错误信息", "输出", "用时(秒)", "说明"]
 
 
 def write_summary(results: List[BatchResult], path: str) -> str:
@@ -456,7 +461,8 @@ def write_summary(results: List[BatchResult], path: str) -> str:
     for r in results:
         row = [r.file, r.status, r.department, r.year, r.kind, r.pages]
         row += [float(r.totals[k]) if r.totals.get(k) is not None else None for k in TOTALS]
-        row += [r.failed_checks, r.warnings, r.error, r.output if r.status not in FAILED else None, r.seconds]
+        row += [r.failed_checks, r.warnings, r.error, r.output if r.status not in FAILED else None, r.seconds,
+            r.note]
         i = ws.max_row + 1
         for j, v in enumerate(row, start=1):
             if isinstance(v, str):
@@ -470,7 +476,7 @@ def write_summary(results: List[BatchResult], path: str) -> str:
                 ws.cell(row=i, column=j).fill = red
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{ws.cell(row=max(1, ws.max_row), column=len(SUMMARY_HEADER)).coordinate}"
-    for col, w in zip("ABCDEFGHIJKLMNO", (48, 8, 28, 7, 6, 6, 13, 13, 13, 13, 10, 7, 70, 48, 8)):
+    for col, w in zip("ABCDEFGHIJKLMNOP", (48, 8, 28, 7, 6, 6, 13, 13, 13, 13, 10, 7, 70, 48, 8, 36)):
         ws.column_dimensions[col].width = w
     n_ok = sum(r.status == OK for r in results)
     n_skip = sum(r.status == SKIPPED for r in results)
@@ -481,6 +487,12 @@ def write_summary(results: List[BatchResult], path: str) -> str:
     info.append(["已存在（跳过）", n_skip])
     info.append(["失败", n_err])
     info.append(["生成时间", time.strftime("%Y-%m-%d %H:%M:%S")])
+    cuts = getattr(wb, "xlb_cut", [])
+    if cuts:  # a file name or a message over Excel's cell limit: the cut is said, never silent
+        from .text import describe_cuts
+
+        info.append(["EXTRACT.text-cut"])
+        text_cell(info, info.max_row, 2, describe_cuts(cuts))
     return _save_atomic(wb, path)
 
 

@@ -134,8 +134,9 @@ def _cmd_compare(a) -> int:
     if not _Out.quiet:
         for f in findings:
             print(f"[{f.severity}] {f.id}: {f.message}")
+    failed = [c for c in getattr(comp, "checks", []) or [] if c.status == "不一致"]
     info(f"comparison of {len(a.inputs)} files, {len(findings)} narrative year-on-year mismatches -> {a.output}")
-    return EXIT_OK
+    return EXIT_CHECKS_FAILED if (findings or failed) and a.strict else EXIT_OK
 
 
 def _cmd_batch(a) -> int:
@@ -152,7 +153,10 @@ def _cmd_batch(a) -> int:
         print(_error_line(r.error or r.status), file=sys.stderr)
     info(f"{len(results)} files: {n_ok} converted, {n_skip} already up to date (skipped), {len(bad)} errors "
          f"-> {a.output}")
-    return EXIT_ERROR if bad else EXIT_OK
+    if bad:
+        return EXIT_ERROR
+    failed = sum(1 for r in results if r.failed_checks)
+    return EXIT_CHECKS_FAILED if failed and a.strict else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("compare", parents=[common], help="compare one department across years")
     s.add_argument("inputs", nargs="+")
     s.add_argument("-o", "--output", required=True, help="output .xlsx in an existing folder")
+    s.add_argument("--strict", action="store_true", help="exit 1 when a year-on-year or narrative check fails")
     s.set_defaults(func=_cmd_compare)
     s = sub.add_parser("batch", parents=[common], help="convert every PDF of a folder")
     s.add_argument("folder")
@@ -186,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=None,
                    help="seconds allowed per file before it is reported as timeout (default: %(default)s)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--strict", action="store_true",
+                   help="exit 1 when every file converted but some have failed checks (2 still wins on an error)")
     s.set_defaults(func=_cmd_batch)
     return p
 

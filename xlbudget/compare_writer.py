@@ -60,7 +60,7 @@ def run_compare(inputs: List[str], out: str, warn=_stderr_warning) -> Comparison
     comp = compare(docs)
     for w in comp.warnings:
         warn(w)
-    write_comparison(comp, out)
+    write_comparison(comp, out, warn=warn)
     return comp
 
 
@@ -370,8 +370,9 @@ def _checks_sheet(wb, comp: Comparison, used: set):
         ws.column_dimensions[col].width = w
 
 
-def write_comparison(comp: Comparison, path: str) -> str:
-    """Write the comparison workbook atomically (temp file in the same folder, then replace)."""
+def write_comparison(comp: Comparison, path: str, warn=_stderr_warning) -> str:
+    """Write the comparison workbook atomically (temp file in the same folder, then replace).
+    A text cut to Excel's cell limit is said through ``warn`` (EXTRACT.text-cut)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -386,6 +387,11 @@ def write_comparison(comp: Comparison, path: str) -> str:
         _write_items(ws, comp, tc, top=3, with_code=True)
     _checks_sheet(wb, comp, used)
     _files_sheet(wb, comp, used)
+    cuts = getattr(wb, "xlb_cut", [])
+    if cuts:
+        from .text import describe_cuts
+
+        warn(f"EXTRACT.text-cut: {path}: " + describe_cuts(cuts))
     return _save_atomic(wb, path)
 
 

@@ -13,7 +13,7 @@ from . import classify, codes, diagnose
 from .model import Cell, Document, Row, Table
 from .narrative import extract_claims
 from .numbers import looks_numeric, parse_amount
-from .raw import RawDocument, TextLine
+from .raw import Fragment, RawDocument, TextLine
 from .settings import StitchSettings
 from .stitch import LogicalTable, group_tables, is_page_furniture
 from .vocabulary import EMPTY_TABLE_RE, TOTAL_RE, UNIT_RE, YEAR_RE
@@ -622,6 +622,27 @@ def _doubt_reading(doc: Document, lines: List[TextLine]) -> None:
         doc.doubt("no-department", "no department name found above the tables or in the first lines")
 
 
+# pdfminer's rendering of a glyph it cannot map to Unicode (a font without ToUnicode, or font
+# strings left encrypted by an owner password)
+_CID_GLYPH = re.compile(r"\(cid:\d+\)")
+# a text layer is called undecodable when at least this share of its characters are such glyph codes
+UNDECODABLE_SHARE = 0.5
+UNDECODABLE_SLUG = "undecodable-text"
+
+
+def undecodable_share(raw: RawDocument) -> float:
+    """Share of the non-blank text characters of ``raw`` that are ``(cid:N)`` glyph codes."""
+    total = coded = 0
+    for b in raw.blocks:
+        texts = [b.text] if isinstance(b, TextLine) else (
+            [c for r in b.rows for c in r if c] if isinstance(b, Fragment) else [])
+        for t in texts:
+            t = "".join(t.split())
+            total += len(t)
+            coded += sum(len(m) for m in _CID_GLYPH.findall(t))
+    return coded / total if total else 0.0
+
+
 def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] = None) -> Document:
     logical = group_tables(raw, stitch)
     doubts: list = []  # (slug, message, page) of what the parse was unsure about
@@ -666,5 +687,9 @@ def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] =
         doc.warnings.append("no unit line (单位：万元) found; amounts are left as printed")
     if not tables:
         doc.warnings.append("no ruled table found in the PDF")
+    share = undecodable_share(raw)
+    if share >= UNDECODABLE_SHARE:
+        doc.doubt(UNDECODABLE_SLUG, f"{share:.0%} of the text layer reads as (cid:N) glyph codes: the text layer "
+                  "cannot be decoded (font without a Unicode map, or encrypted strings); what was read is incomplete")
     doc.diagnostics.extend(diagnose.inspect(doc))
     return doc

@@ -46,3 +46,9 @@ def excel_text(text, coerces: Optional[Pattern] = None) -> str:
         s, _ = safe_text(s, EXCEL_MAX_CHARS - 1) if _utf16_len(s) >= EXCEL_MAX_CHARS else (s, False)
         return "'" + s
     return s
+
+
+def describe_cuts(cuts) -> str:
+    """One line saying which cells (``'sheet'!A1``, as recorded by the writers) were cut."""
+    return (f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
+            f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))

@@ -484,6 +484,21 @@ def _check_zip(path: str) -> None:
                          hint="not an xlbudget workbook; check the file")
 
 
+# the last part of a column head naming a label column (code, name, line number), never amounts
+_LABEL_HEAD_RE = re.compile(r"行次|栏次|序号|编码|代码|名称|^(收入|支出)?项目$|科目$|^[类款项]$")
+# a column of 1-2 digit integers running 1, 2, 3 … (at least this many) is a line-number column
+_LINE_NUMBER_RUN = 3
+
+
+def _line_numbers(values) -> bool:
+    """Do ``values`` (a column) hold only a running sequence of small integers (line numbers)?"""
+    vals = ["".join(str(v).split()) for v in values if v is not None and str(v).strip()]
+    if len(vals) < _LINE_NUMBER_RUN or not all(re.fullmatch(r"\d{1,2}", v) for v in vals):
+        return False
+    ints = sorted(int(v) for v in vals)
+    return ints == list(range(ints[0], ints[0] + len(ints)))
+
+
 def read_workbook(path: str) -> Document:
     """Read a workbook written by :func:`write_workbook` back into a Document.
 
@@ -573,11 +588,17 @@ def read_workbook(path: str) -> Document:
             raise InputError(f"sheet {sname}: the table header row is not where {META_SHEET} says "
                              f"(rows inserted or deleted above it?), {path}", hint="import the PDF again")
         header = [[str(ws.cell(row=3 + h, column=j).value or "") for j in range(1, ncols + 1)] for h in range(nh)]
-        # amount columns: those holding at least one number
+        # amount columns: those holding at least one number, and (but in a 绩效 form, whose columns
+        # are positions) every column whose head is not a code / name / 行次 head and that is not a
+        # running line number: a column the user pasted entirely as text is still amounts
         numeric_cols = {j for j in range(1, ncols + 1)
                         if any(isinstance(ws.cell(row=hr + 1 + i, column=j).value, (int, float))
                                and not isinstance(ws.cell(row=hr + 1 + i, column=j).value, bool)
                                for i in range(nrows))}
+        form = str(kind).startswith("p_")
+        if not form:
+            numeric_cols |= {j for j in range(1, ncols + 1) if not _LABEL_HEAD_RE.search(names[j - 1].split("/")[-1])
+                             and not _line_numbers([ws.cell(row=hr + 1 + i, column=j).value for i in range(nrows)])}
         rows = []
         for i in range(nrows):
             er = hr + 1 + i
@@ -599,9 +620,9 @@ def read_workbook(path: str) -> Document:
                     else:
                         warnings.append(f"{sname}!{c.coordinate}: formula {v[:40]} has no stored value; read as "
                                         "text (open and save the workbook in Excel, or type the number)")
-                elif isinstance(v, str) and j in numeric_cols and "." in v:
+                elif isinstance(v, str) and j in numeric_cols and (not form or "." in v):
                     pv = parse_amount(v)
-                    if pv is not None:  # a number typed as text (621.43)
+                    if pv is not None:  # a number typed as text (621.43, 621)
                         warnings.append(f"{sname}!{c.coordinate}: number typed as text {v!r} read as {pv}")
                         dv = pv
                 text = "" if v is None else (str(v) if dv is None else format(dv, "f"))

@@ -370,3 +370,11 @@ def build(folder: str, heavy: bool = False) -> Dict[str, Path]:
 if __name__ == "__main__":  # pragma: no cover
     for name, p in build(sys.argv[1] if len(sys.argv) > 1 else "hostile-corpus", heavy="--heavy" in sys.argv).items():
         print(f"{p.stat().st_size:>10}  {p}")
+
+
+def owner_only_cjk() -> bytes:
+    """An owner-password PDF (opens without a password) of a Chinese disclosure: pdfminer leaves the
+    strings of the CID font encrypted, so every glyph reads as "(cid:N)"."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    return disclosure_pdf(StandardEncryption("", ownerPassword="owner", canCopy=0, strength=128))
