@@ -236,3 +236,9 @@ def test_an_lzw_stream_is_measured(tmp_path):
     assert p.stat().st_size < 5000
     with pytest.raises(LimitError, match="max_stream_bytes=1000000 per page"):
         read_pdf(str(p), {"max_stream_bytes": 1_000_000})
+
+
+def test_an_enormous_page_is_read_in_bounded_time(tmp_path, capsys):
+    code, cap, out, took = _import(tmp_path, "enormous_page.pdf", mc.enormous_page(), capsys)
+    assert code == 2 and "no disclosure table or narrative claim found" in cap.err
+    assert took < SECONDS and not out.exists()

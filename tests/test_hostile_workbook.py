@@ -220,3 +220,20 @@ def test_code_and_name_columns_stay_text(book):
     edit(book, lambda wb: wb.worksheets[2].__setitem__("A6", "201"))
     doc = read_workbook(str(book))
     assert doc.tables[0].rows[1].cells[0].value is None and doc.tables[0].rows[1].cells[0].text == "201"
+
+
+def test_an_external_link_in_an_amount_cell_is_said_not_followed(book, capsys):
+    # a user pasted a link to another workbook: it is never opened, the cell is reported
+    def f(wb):
+        wb.worksheets[2]["C5"] = "='[预算底稿.xlsx]Sheet1'!A1"
+    edit(book, f)
+    doc = read_workbook(str(book))
+    cell = doc.tables[0].rows[0].cells[2]
+    assert cell.value is None and cell.text == "='[预算底稿.xlsx]Sheet1'!A1"
+    assert any("预算底稿.xlsx" in w and "has no stored value" in w for w in doc.warnings)
+
+
+def test_the_unit_edited_by_hand_is_the_unit_read(book):
+    # 元数据 单位 changed from 万元 to 元: the document says so, nothing is silently rescaled
+    edit(book, lambda wb: wb["元数据"].__setitem__("B4", "元"))
+    assert read_workbook(str(book)).unit == "元"

@@ -18,7 +18,7 @@ CLAIM_TEXT = "2024年部门支出预算中，基本支出297.89万元，占90.41
 
 
 def raw_pdf(pages: List[bytes], compress: bool = False, extra_objs: Optional[List[bytes]] = None,
-            resources: bytes = b"/Font << /F1 3 0 R >>") -> bytes:
+            resources: bytes = b"/Font << /F1 3 0 R >>", media_box: bytes = b"0 0 595 842") -> bytes:
     """A PDF built object by object; ``pages`` are content streams (b"" for a blank page)."""
     objs: List[Optional[bytes]] = [b"<< /Type /Catalog /Pages 2 0 R >>", None,
                                    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
@@ -30,7 +30,7 @@ def raw_pdf(pages: List[bytes], compress: bool = False, extra_objs: Optional[Lis
             objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream")
         else:
             objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << " + resources
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [" + media_box + b"] /Resources << " + resources
                     + b" >> /Contents %d 0 R >>" % len(objs))
         kids.append(len(objs))
     objs[1] = b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids)
@@ -173,6 +173,11 @@ def tiny_chars(n: int = 200_000) -> bytes:
     line = b"(" + b"x" * 500 + b") Tj T* "
     body = b"BT /F1 1 Tf 1 TL 10 830 Td " + line * (n // 500) + b"ET"
     return raw_pdf([body], compress=True)
+
+
+def enormous_page() -> bytes:
+    """A 200 x 200 inch page (14,400 pt, the largest a PDF allows) holding one line far inside."""
+    return raw_pdf([b"BT /F1 12 Tf 7000 7000 Td (Budget 2024) Tj ET"], media_box=b"0 0 14400 14400")
 
 
 def inline_image_flood(n: int = 200_000) -> bytes:
