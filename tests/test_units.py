@@ -124,3 +124,18 @@ def test_a_narrative_pdf_and_a_tables_pdf_of_one_year_stay_one_period(out):
     comp = compare([tables, text])
     assert len(comp.periods) == 1 and comp.periods[0].label == "2024年预算"
     assert not any("not merged" in w for w in comp.warnings)
+
+
+def test_counts_are_not_rescaled_with_the_money():
+    # 公开10表 of a 决算 printed in 元: 机关运行经费 is money, 车辆数 are vehicles
+    from xlbudget.compare import in_common_unit
+    from xlbudget.model import Cell, Document, Row, Table
+
+    rows = [Row(cells=[Cell("机关运行经费"), Cell("1", D("1")), Cell("302900.00", D("302900.00"))],
+                name="机关运行经费"),
+            Row(cells=[Cell("(一) 车辆数合计(辆)"), Cell("7", D("7")), Cell("5", D("5"))], name="(一) 车辆数合计(辆)")]
+    t = Table(kind="f10", title="部门决算公开相关信息统计表", header=[["项目", "行次", "统计数"]], rows=rows,
+              columns=["项目", "行次", "统计数"], unit="元")
+    doc, printed = in_common_unit(Document("某局", 2024, "决算", "元", "x.pdf", tables=[t]))
+    money, vehicles = doc.tables[0].rows
+    assert printed == "元" and money.cells[2].value == D("30.29") and vehicles.cells[2].value == D("5")

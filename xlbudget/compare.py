@@ -1155,6 +1155,8 @@ def _signed(v: Decimal) -> str:
 
 # a column of ratios, not amounts: never converted (决算数为预算数的%, 增减率, 占比)
 _RATIO_COLUMN_RE = re.compile(r"%|％|率|占比|比重")
+# rows that count things, not money (公开10表: 车辆数合计(辆), 个数, 人数, 批次): never rescaled
+_COUNT_ROW_RE = re.compile(r"[（(](辆|个|人|人次|次|批|批次|台|套|家)[）)]|车辆数|个数|人数|批次")
 
 
 def _conversion(unit: str) -> str:
@@ -1174,7 +1176,8 @@ def in_common_unit(doc: Document) -> Tuple[Document, Optional[str]]:
             continue
         printed.add(unit)
         keep = {j for j, c in enumerate(t.columns) if _RATIO_COLUMN_RE.search(c or "")}
-        rows = [replace(r, cells=[c if j in keep else replace(c, value=to_wan(c.value, unit))
+        rows = [r if _COUNT_ROW_RE.search(r.name or "") else
+                replace(r, cells=[c if j in keep else replace(c, value=to_wan(c.value, unit))
                                   for j, c in enumerate(r.cells)]) for r in t.rows]
         tables.append(replace(t, rows=rows, unit=COMMON_UNIT))
     if not printed:
