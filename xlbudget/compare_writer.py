@@ -11,7 +11,6 @@ an undefined rate (last year 0) is the explicit text "∞（上年为0）".
 from __future__ import annotations
 
 import os
-import re
 import sys
 from decimal import Decimal
 from typing import List, Optional, Sequence
@@ -22,8 +21,6 @@ from .model import Document, UsageError, XlbudgetError
 
 NUM_FMT = "#,##0.00"
 PCT_FMT = "0.00%"
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\：]")
-FORMULA_START = ("=", "+", "-", "@")
 
 
 # ----------------------------------------------------------------- loading

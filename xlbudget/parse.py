@@ -358,9 +358,8 @@ def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Tabl
     body, body_pages = _merge_value_subrows(body, pages[h:])
     pages = pages[:h] + body_pages
     columns = _columns(header, masks[:h], n, groups=not form)
-    kind = classify.kind_from_title(title or "")
-    if kind is None:
-        kind = classify.kind_from_columns(" ".join(columns)) or "other"
+    # the band and its groups are resolved now: the columns name the kind when the title does not
+    kind = title_kind or classify.kind_from_columns(" ".join(columns)) or "other"
     empty = bool(EMPTY_TABLE_RE.search("".join("".join(r) for r in rows))) or any(
         EMPTY_TABLE_RE.search(t.text) for t in lt.after[:2]
     )

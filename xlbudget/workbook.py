@@ -35,7 +35,6 @@ CLAIM_SHEET = "叙述"
 FINDING_SHEET = "问题"
 OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
-FORMULA_START = ("=", "+", "-", "@")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")
 # the safe-text rules live in the pure module text.py (the xlwings paths use them too)
 from .text import (CUT_MARK, EXCEL_MAX_CHARS, EXCEL_MAX_SHEET, _FORMULA_LEAD, _XML_ILLEGAL,  # noqa: E402,F401
