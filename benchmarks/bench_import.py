@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Benchmark: xlbudget.importer.import_pdf vs. plain pdfplumber table extraction.
+"""Benchmark: xlbudget.read.importer.import_pdf vs. plain pdfplumber table extraction.
 
 For every PDF, measures wall-clock seconds per page of
 
 * pdfplumber: ``open; for page in pdf.pages: page.extract_tables(); page.close()``
-* xlbudget:   ``xlbudget.importer.import_pdf(path)`` (full import into a Document)
+* xlbudget:   ``xlbudget.read.importer.import_pdf(path)`` (full import into a Document)
 
 and prints a table with the ratio xlbudget / pdfplumber.  With ``--repeat N``
 each file is measured N times and the best (minimum) time is reported; all
@@ -32,7 +32,7 @@ DEFAULT_DIRS = [
     REPO_ROOT.parent / "shared" / "corpus" / "rendered" / "pdf_a",
     REPO_ROOT.parent / "shared" / "corpus" / "real" / "jiangsu",
 ]
-DEFAULT_IMPORTER = "xlbudget.importer:import_pdf"
+DEFAULT_IMPORTER = "xlbudget.read.importer:import_pdf"
 
 
 def default_files() -> list[Path]:

@@ -15,7 +15,7 @@ Option Explicit
 ' active sheet; a relative path is relative to this workbook's folder) into this
 ' workbook: one sheet per table, plus a check sheet with the findings.
 Public Sub ImportPdf()
-    RunPython "import xlbudget.udfs as u; u.import_pdf_to_active_caller()"
+    RunPython "import xlbudget.excel.udfs as u; u.import_pdf_to_active_caller()"
 End Sub
 
 ' Ask for a PDF, remember it in the workbook name XLB_PDF, then import it.
@@ -32,13 +32,13 @@ Public Sub ChooseAndImportPdf()
 End Sub
 
 ' Compare workbooks (years of one department, or peer departments).
-' Implemented in xlbudget.xl_macros.compare_workbooks.
+' Implemented in xlbudget.excel.macros.compare_workbooks.
 Public Sub CompareWorkbooks()
-    RunPython "import xlbudget.udfs as u; u.run_macro('xlbudget.xl_macros', 'compare_workbooks')"
+    RunPython "import xlbudget.excel.udfs as u; u.run_macro('xlbudget.excel.macros', 'compare_workbooks')"
 End Sub
 
 ' Convert a folder of PDFs to workbooks, headless.
-' Implemented in xlbudget.xl_macros.batch_convert.
+' Implemented in xlbudget.excel.macros.batch_convert.
 Public Sub BatchConvert()
-    RunPython "import xlbudget.udfs as u; u.run_macro('xlbudget.xl_macros', 'batch_convert')"
+    RunPython "import xlbudget.excel.udfs as u; u.run_macro('xlbudget.excel.macros', 'batch_convert')"
 End Sub

@@ -24,7 +24,7 @@ _cache = {}
 
 def imported(path):
     """Import a PDF once per test session."""
-    from xlbudget.importer import import_pdf
+    from xlbudget.read.importer import import_pdf
 
     key = str(path)
     if key not in _cache:

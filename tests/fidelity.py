@@ -23,8 +23,8 @@ from conftest import REAL, REAL_ALL, RENDERED, SEEDS, imported  # noqa: E402
 from test_real_jiangsu import CASES, b01_values  # noqa: E402
 from test_seed_truth import _form_num, _num, amount_rows, paired_tables  # noqa: E402
 
-from xlbudget import rules  # noqa: E402
-from xlbudget.classify import kind_from_title  # noqa: E402
+from xlbudget.checks import rules  # noqa: E402
+from xlbudget.catalogue import kind_from_title  # noqa: E402
 
 
 def real_corpus() -> Counter:

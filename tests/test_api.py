@@ -1,6 +1,8 @@
 """The one pipeline: a PDF is read once and its rules run once, whatever adapter asks."""
 from conftest import RENDERED, need
-from xlbudget import api, cli, rules
+from xlbudget import api
+from xlbudget import cli
+from xlbudget.checks import rules
 
 
 def test_import_runs_the_rule_engine_once(tmp_path, monkeypatch):

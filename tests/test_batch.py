@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
-pytest.importorskip("xlbudget.workbook")
+pytest.importorskip("xlbudget.write.workbook")
 
 from xlbudget.batch import ERROR, OK, SKIPPED, SUMMARY_HEADER, SUMMARY_NAME, convert_one, run_batch  # noqa: E402
 

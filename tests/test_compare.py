@@ -12,9 +12,10 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from xlbudget.compare import (ADDED, BASE_ZERO, BUDGET_ZERO, REMOVED, change_of, compare,  # noqa: E402
+from xlbudget.compare.core import (ADDED, BASE_ZERO, BUDGET_ZERO, REMOVED, change_of, compare,  # noqa: E402
                               norm_measure, ratio_of)
-from xlbudget.compare_writer import run_compare, write_comparison  # noqa: E402
+from xlbudget.api import compare_files as run_compare
+from xlbudget.write.compare_sheets import write_comparison  # noqa: E402
 from xlbudget.model import Cell, Claim, Document, Row, Table  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -46,14 +47,14 @@ def csv_totals():
 
 @pytest.fixture(scope="module")
 def docs():
-    from xlbudget.importer import import_pdf
+    from xlbudget.read.importer import import_pdf
 
     return {y: import_pdf(str(p)) for y, p in TABLES.items()}
 
 
 @pytest.fixture(scope="module")
 def text_docs():
-    from xlbudget.importer import import_pdf
+    from xlbudget.read.importer import import_pdf
 
     return {y: import_pdf(str(p)) for y, p in TEXTS.items()}
 
@@ -297,7 +298,7 @@ def test_departments_differ_warns_but_compares():
 
 @needs_corpus
 def test_run_compare_reads_pdf_and_xlsx(tmp_path, docs):
-    write_workbook = pytest.importorskip("xlbudget.workbook").write_workbook
+    write_workbook = pytest.importorskip("xlbudget.write.workbook").write_workbook
     x18 = tmp_path / "2018.xlsx"
     write_workbook(docs[2018], str(x18))
     out = tmp_path / "out" / "cmp.xlsx"
@@ -334,8 +335,8 @@ RENDERED_FINAL = SHARED / "corpus" / "rendered" / "pdf_a" / "001_511f49588f3df71
 
 @pytest.mark.skipif(not RENDERED_FINAL.is_file(), reason="rendered corpus not found")
 def test_final_account_main_totals():
-    from xlbudget.compare import main_totals
-    from xlbudget.importer import import_pdf
+    from xlbudget.compare.core import main_totals
+    from xlbudget.read.importer import import_pdf
 
     tots = main_totals(import_pdf(str(RENDERED_FINAL)))
     assert tots["收入总计"][0] == D("618.10")  # 公开01表 "总计", left half (年初结转和结余 -16.28 included)
@@ -362,7 +363,7 @@ def test_peer_departments_of_one_year_side_by_side(tmp_path):
 
 def test_compare_strict_exits_1_on_a_year_on_year_mismatch(tmp_path, capsys):
     from xlbudget.cli import main
-    from xlbudget.workbook import write_workbook
+    from xlbudget.write.workbook import write_workbook
 
     last = _doc(2023, "预算", [_row(None, "合计", 100, 80, 20, total=True)])
     right = Claim(subject="项目支出", amount=D("26"), change=D("6.00"), text="项目支出26万元，比上年增加6.00万元")

@@ -7,7 +7,7 @@ error finding or an extraction warning.
 import pytest
 
 from conftest import REAL_ALL, imported
-from xlbudget import rules
+from xlbudget.checks import rules
 
 PDFS = sorted(REAL_ALL.glob("**/*.pdf")) if REAL_ALL.exists() else []
 

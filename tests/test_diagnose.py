@@ -1,6 +1,7 @@
 """The importer's self-diagnosis: each mis-read shape seen on real PDFs yields one extraction
 warning; the same table read correctly yields none."""
-from xlbudget import diagnose, rules
+from xlbudget.read import diagnose
+from xlbudget.checks import rules
 from xlbudget.model import BUDGET, FINAL, Cell, Document, Row, Table
 from xlbudget.numbers import parse_amount
 

@@ -48,7 +48,7 @@ def test_a_broken_or_stale_output_is_rebuilt_not_skipped(tmp_path):
 
 
 def test_a_hanging_file_times_out_and_the_batch_goes_on(tmp_path, monkeypatch):
-    import xlbudget.importer as importer
+    import xlbudget.read.importer as importer
 
     real = importer.import_pdf
 
@@ -131,7 +131,7 @@ def test_workers_die_with_a_killed_batch(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     (src / "a.pdf").write_bytes(mc.disclosure_pdf())
-    code = ("import time, xlbudget.importer as i\n"
+    code = ("import time, xlbudget.read.importer as i\n"
             "i.import_pdf = lambda p, *settings: time.sleep(120)\n"
             "from xlbudget.batch import run_batch\n"
             f"run_batch({str(src)!r}, {str(out)!r}, workers=1, progress=False)\n")
@@ -159,7 +159,7 @@ def test_workers_die_with_a_killed_batch(tmp_path):
 
 
 def test_cli_batch_with_a_timeout_exits_2(tmp_path, monkeypatch, capsys):
-    import xlbudget.importer as importer
+    import xlbudget.read.importer as importer
     from xlbudget.cli import main
 
     monkeypatch.setattr(importer, "import_pdf", lambda path, *settings: time.sleep(60))
@@ -178,7 +178,7 @@ def _hanging_batch(src, out):
     import subprocess
     import sys
 
-    code = ("import time, xlbudget.importer as i\n"
+    code = ("import time, xlbudget.read.importer as i\n"
             "i.import_pdf = lambda p, *settings: time.sleep(120)\n"
             "from xlbudget.batch import run_batch\n"
             f"run_batch({str(src)!r}, {str(out)!r}, workers=1, progress=False, timeout=0)\n")

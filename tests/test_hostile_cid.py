@@ -6,10 +6,10 @@ import pytest
 
 from hostile import make_corpus as mc
 from xlbudget.cli import main
-from xlbudget.importer import require_disclosure, undecodable_share
+from xlbudget.read.importer import require_disclosure, undecodable_share
 from xlbudget.model import InputError
-from xlbudget.parse import build_document
-from xlbudget.raw import Fragment, RawDocument, TextLine
+from xlbudget.read.parse import build_document
+from xlbudget.read.raw import Fragment, RawDocument, TextLine
 
 
 def _raw(*texts, cells=()):

@@ -98,7 +98,7 @@ def test_usage_errors_exit_2():
 
 
 def test_internal_error_is_one_line_and_exit_2(tmp_path, good, capsys, monkeypatch):
-    import xlbudget.importer as importer
+    import xlbudget.read.importer as importer
 
     def boom(path, *settings):
         raise RuntimeError("unexpected\nstructure")

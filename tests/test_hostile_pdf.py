@@ -12,7 +12,7 @@ from conftest import REAL, need
 from hostile import make_corpus as mc
 from xlbudget.cli import main
 from xlbudget.model import InputError, LimitError
-from xlbudget.pdf import read_pdf
+from xlbudget.read.pdf import read_pdf
 from xlbudget.settings import PdfSettings
 
 LIMITS = PdfSettings()
@@ -79,7 +79,7 @@ def test_an_inline_image_flood_is_read_in_bounded_time(tmp_path, capsys):
 
 
 def test_a_bug_of_ours_while_reading_is_not_called_a_damaged_pdf(tmp_path, monkeypatch):
-    import xlbudget.pdf as pdf_adapter
+    import xlbudget.read.pdf as pdf_adapter
 
     def broken(lines, settings):
         raise IndexError("a bug in the line builder")
@@ -219,7 +219,7 @@ def test_a_form_that_draws_itself_is_measured_once(tmp_path):
         [b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"],
         [b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /Fm0 6 0 R >> >>"
          b" /Length %d >>\nstream\n" % len(form) + form + b"\nendstream"]))
-    from xlbudget.pdf import _check_page
+    from xlbudget.read.pdf import _check_page
     import pdfplumber
 
     with pdfplumber.open(str(p)) as pdf:

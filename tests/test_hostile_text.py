@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from xlbudget.batch import BatchResult, write_summary
 from xlbudget.codes import code_text
-from xlbudget.compare import compare
-from xlbudget.compare_writer import write_comparison
+from xlbudget.compare.core import compare
+from xlbudget.write.compare_sheets import write_comparison
 from xlbudget.model import Cell, Claim, Document, Row, Table
-from xlbudget.narrative import extract_claims
+from xlbudget.read.narrative import extract_claims
 from xlbudget.numbers import fmt, parse_amount, pct
-from xlbudget.raw import TextLine
-from xlbudget.workbook import (CUT_MARK, EXCEL_MAX_CHARS, read_workbook, safe_text, sheet_title, text_cell,
+from xlbudget.read.raw import TextLine
+from xlbudget.write.workbook import (CUT_MARK, EXCEL_MAX_CHARS, read_workbook, safe_text, sheet_title, text_cell,
                                write_workbook)
 
 HOSTILE = [

@@ -11,7 +11,7 @@ import pytest
 
 from xlbudget.cli import main
 from xlbudget.model import Cell, Document, InputError, LimitError, Row, Table
-from xlbudget.workbook import read_workbook, write_workbook
+from xlbudget.write.workbook import read_workbook, write_workbook
 
 
 def _row(code, name, total, basic, project, level=None, is_total=False):

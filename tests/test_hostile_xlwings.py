@@ -25,14 +25,14 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _macro_rows(rows):
-    from xlbudget.xl_macros import _excel
+    from xlbudget.excel.macros import _excel
 
     return _excel(rows)
 
 
 def _udf_rows(rows):
     pytest.importorskip("xlwings")
-    from xlbudget.udfs import excel_values
+    from xlbudget.excel.udfs import excel_values
 
     return excel_values(rows)
 
@@ -62,7 +62,7 @@ def test_no_written_text_holds_an_illegal_character_or_starts_a_formula():
 
 
 def test_the_openpyxl_writers_and_the_xlwings_writers_share_one_helper():
-    import xlbudget.workbook as wb
+    import xlbudget.write.workbook as wb
 
     assert wb.safe_text is safe_text
     assert safe_text("a\x00b") == ("ab", False)

@@ -1,7 +1,7 @@
 from decimal import Decimal as D
 
-from xlbudget.narrative import extract_claims
-from xlbudget.raw import TextLine
+from xlbudget.read.narrative import extract_claims
+from xlbudget.read.raw import TextLine
 
 
 def claims(text, page=16):
@@ -33,8 +33,8 @@ def test_infinite_rate_and_execution():
 
 
 def test_page_number_does_not_glue_onto_a_rate():
-    from xlbudget.parse import build_document
-    from xlbudget.raw import RawDocument
+    from xlbudget.read.parse import build_document
+    from xlbudget.read.raw import RawDocument
 
     # 江苏省委办公厅 2018: page 5 ends "…增长", its page number "3", page 6 starts "17.31%。"
     lines = [TextLine(5, 690, "江苏省委办公厅2018年度收入、支出预算总计24458.43万"),

@@ -8,10 +8,10 @@ pytest.importorskip("reportlab")
 
 from conftest import REAL, SHARED, imported  # noqa: E402
 from fixtures import render_narrative as rn  # noqa: E402
-from xlbudget.importer import import_pdf  # noqa: E402
-from xlbudget.pdf import read_pdf  # noqa: E402
-from xlbudget.raw import TextLine  # noqa: E402
-from xlbudget.rules import run  # noqa: E402
+from xlbudget.read.importer import import_pdf  # noqa: E402
+from xlbudget.read.pdf import read_pdf  # noqa: E402
+from xlbudget.read.raw import TextLine  # noqa: E402
+from xlbudget.checks.rules import run  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,10 @@
 from decimal import Decimal as D
 
 from conftest import RENDERED, imported, need
-from xlbudget import rules
+from xlbudget.checks import rules
 from xlbudget.model import Cell, Document, Row, Table
 from xlbudget.numbers import parse_amount
-from xlbudget.perf import grade_of, read_self_evaluation
+from xlbudget.checks.perf import grade_of, read_self_evaluation
 
 
 def eval_table(rate="98.95", money_score="9.9", total="99.06", grade="优"):

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from conftest import REAL, imported, need
-from xlbudget import rules
+from xlbudget.checks import rules
 
 PDFS = sorted(REAL.glob("*/*.pdf")) if REAL.exists() else []
 

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 import pytest
 
 from conftest import SHANGHAI, imported, need
-from xlbudget import rules
+from xlbudget.checks import rules
 
 GUIHUA = "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"
 SHEGONG = "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"

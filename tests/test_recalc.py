@@ -1,4 +1,4 @@
-"""Tests for xlbudget.recalc (LibreOffice headless recalculation)."""
+"""Tests for xlbudget.write.recalc (LibreOffice headless recalculation)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
 
-from xlbudget import recalc  # noqa: E402
+from xlbudget.write import recalc  # noqa: E402
 
 _skip_no_lo = pytest.mark.skipif(
     recalc.find_soffice() is None,

@@ -8,10 +8,10 @@ pytest.importorskip("reportlab")
 
 from conftest import REAL, imported, need  # noqa: E402
 from fixtures import render_layouts as rl  # noqa: E402
-from xlbudget.importer import import_pdf  # noqa: E402
-from xlbudget.parse import build_document  # noqa: E402
-from xlbudget.raw import Fragment, RawDocument, TextLine  # noqa: E402
-from xlbudget.rules import run  # noqa: E402
+from xlbudget.read.importer import import_pdf  # noqa: E402
+from xlbudget.read.parse import build_document  # noqa: E402
+from xlbudget.read.raw import Fragment, RawDocument, TextLine  # noqa: E402
+from xlbudget.checks.rules import run  # noqa: E402
 
 HEADERS = ("two", "open", "lanci", "xiangmu", "one_head", "bare")
 CASES = [(lay, h) for lay in rl.LAYOUTS for h in HEADERS if not (lay == "one_cell" and h in ("one_head", "bare"))]
@@ -142,7 +142,7 @@ def test_a_total_row_at_a_page_break_is_not_glued_to_the_next_page(rendered):
 
 
 def test_a_cut_name_still_continues_after_a_row_that_is_not_complete():
-    from xlbudget.stitch import _is_split_row
+    from xlbudget.read.stitch import _is_split_row
 
     assert _is_split_row(["2080505", "机关事业单位基本养", "26.56"], ["", "老保险缴费支出", ""])
     assert not _is_split_row(["本年收入合计", "232.50", "本年支出合计", "244.00"], ["使用非财政拨款结余", "", "结余分配", ""])

@@ -2,7 +2,7 @@
 from decimal import Decimal as D
 
 from conftest import RENDERED, imported, need
-from xlbudget import rules
+from xlbudget.checks import rules
 
 
 def seed(name):

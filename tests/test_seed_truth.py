@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from conftest import RENDERED, SEEDS, imported, need
-from xlbudget.classify import kind_from_title
+from xlbudget.catalogue import kind_from_title
 from xlbudget.numbers import parse_amount
 
 
@@ -152,7 +152,7 @@ def test_form_rows_at_a_page_break_stay_apart():
 def test_seed001_money_line_of_integers_is_a_body_row():
     """J外事培训费 (seed 001) prints its money line in whole 万元: "资金总额: 5 | 5 | 5 | 5 | 0 | 100 | 10".
     It is the form's first value row, not part of its header, so the 执行率 check reads it."""
-    from xlbudget.perf import read_self_evaluation
+    from xlbudget.checks.perf import read_self_evaluation
 
     doc, _ = load("001_511f49588f3df717")
     t = next(t for t in doc.tables_of("p_eval") if "J外事培训费" in "".join(t.grid()[0]))

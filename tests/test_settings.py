@@ -1,9 +1,9 @@
 """Reading and stitching tolerances: one frozen dataclass each, tuned by name."""
 import pytest
 
-from xlbudget.raw import Fragment, RawDocument, TextLine
+from xlbudget.read.raw import Fragment, RawDocument, TextLine
 from xlbudget.settings import PdfSettings, StitchSettings
-from xlbudget.stitch import group_tables
+from xlbudget.read.stitch import group_tables
 
 
 def test_resolve_takes_none_a_dict_or_an_instance():
@@ -44,7 +44,7 @@ def test_reading_limits_are_settings_too():
     # the limits that stop a hostile PDF are tuned like any tolerance; the message names the one hit
     from conftest import RENDERED, need
     from xlbudget.model import LimitError
-    from xlbudget.pdf import read_pdf
+    from xlbudget.read.pdf import read_pdf
 
     pdf = need(RENDERED / "pdf_a" / "000_7d1637c2b07940b9.pdf")
     with pytest.raises(LimitError, match="max_pages=3"):

@@ -1,9 +1,9 @@
 """Pure core: stitching fragments across pages, merged headers, split rows, repeated headers."""
 from decimal import Decimal as D
 
-from xlbudget.parse import build_document
-from xlbudget.raw import Fragment, RawDocument, TextLine
-from xlbudget.stitch import group_tables
+from xlbudget.read.parse import build_document
+from xlbudget.read.raw import Fragment, RawDocument, TextLine
+from xlbudget.read.stitch import group_tables
 
 X5 = [50.0, 110.0, 250.0, 350.0, 450.0]
 
@@ -81,7 +81,7 @@ def test_codes_in_separate_class_segment_item_columns():
     t = doc.tables[0]
     assert [r.code for r in t.rows] == [None, "201", "20103", "2010301", "2010302", "20125", "2012505"]
     assert [r.level for r in t.rows[1:]] == [1, 2, 3, 3, 2, 3]
-    from xlbudget import rules
+    from xlbudget.checks import rules
     assert rules.check(doc) == []
 
 

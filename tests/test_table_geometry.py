@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REAL, imported, need
-from xlbudget.compare import compare
-from xlbudget.diagnose import fragment_rows
+from xlbudget.compare.core import compare
+from xlbudget.read.diagnose import fragment_rows
 
 PROCURATORATE = REAL / "江苏省人民检察院"
 # the files whose 收支预算总表 draws white padding strips that cut wrapped names apart
@@ -132,8 +132,8 @@ def test_rows_under_single_column_names_are_body_rows():
 
 
 def _continued_table(header_p2):
-    from xlbudget.parse import build_document
-    from xlbudget.raw import Fragment, RawDocument, TextLine
+    from xlbudget.read.parse import build_document
+    from xlbudget.read.raw import Fragment, RawDocument, TextLine
 
     x5 = [50.0, 110.0, 250.0, 350.0, 450.0]
     header = [["项目", None, "2024年预算数", None, None], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]]

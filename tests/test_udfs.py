@@ -1,4 +1,4 @@
-"""xlbudget.udfs: the Excel UDFs and macros, called as plain Python functions (no Excel)."""
+"""xlbudget.excel.udfs: the Excel UDFs and macros, called as plain Python functions (no Excel)."""
 from __future__ import annotations
 
 import importlib.util
@@ -11,8 +11,8 @@ import pytest
 
 xw = pytest.importorskip("xlwings")
 
-from xlbudget import udfs  # noqa: E402
-from xlbudget.udfs import (  # noqa: E402
+from xlbudget.excel import udfs  # noqa: E402
+from xlbudget.excel.udfs import (  # noqa: E402
     XLB_CHECKS,
     XLB_FULLCODE,
     XLB_LEVEL,
@@ -45,7 +45,7 @@ def test_decorated_functions_are_plain_callables():
     for f in (XLB_SUMCHECK, XLB_TOLERANCE, XLB_TREECHECK, XLB_CHECKS, XLB_FULLCODE, XLB_LEVEL,
               XLB_PARSE_AMOUNT, udfs.import_pdf_to_active):
         assert isinstance(f, types.FunctionType)
-        assert f.__module__ == "xlbudget.udfs"
+        assert f.__module__ == "xlbudget.excel.udfs"
 
 
 def test_windows_decorators_accept_the_signatures():
@@ -284,7 +284,7 @@ def test_checks_reports_errors_as_a_row(tmp_path):
 
 def _workbook_module():
     try:
-        from xlbudget import workbook
+        from xlbudget.write import workbook
     except ImportError:
         return None
     return workbook if hasattr(workbook, "read_workbook") and hasattr(workbook, "write_workbook") else None
@@ -294,7 +294,7 @@ def _workbook_module():
 def test_checks_on_a_written_workbook(tmp_path):
     wb = _workbook_module()
     if wb is None:
-        pytest.skip("xlbudget.workbook.read_workbook / write_workbook not available")
+        pytest.skip("xlbudget.write.workbook.read_workbook / write_workbook not available")
     out = tmp_path / "004.xlsx"
     wb.write_workbook(udfs.load_document(PDF_004), str(out))
     table = XLB_CHECKS(str(out))
@@ -487,8 +487,8 @@ def test_bas_module_is_ascii_and_calls_existing_functions():
     assert b"\r\n" in raw
     text = raw.decode("ascii")
     assert "u.import_pdf_to_active_caller()" in text and hasattr(udfs, "import_pdf_to_active_caller")
-    assert "run_macro('xlbudget.xl_macros', 'compare_workbooks')" in text
-    assert "run_macro('xlbudget.xl_macros', 'batch_convert')" in text
+    assert "run_macro('xlbudget.excel.macros', 'compare_workbooks')" in text
+    assert "run_macro('xlbudget.excel.macros', 'batch_convert')" in text
     for sub in ("ImportPdf", "ChooseAndImportPdf", "CompareWorkbooks", "BatchConvert"):
         assert f"Public Sub {sub}()" in text
 
@@ -506,7 +506,7 @@ def test_document_sheets_without_the_workbook_module(monkeypatch):
 
     doc = udfs.load_document(PDF_004)
     monkeypatch.delattr(xlbudget, "workbook", raising=False)
-    monkeypatch.setitem(sys.modules, "xlbudget.workbook", None)  # import fails
+    monkeypatch.setitem(sys.modules, "xlbudget.write.workbook", None)  # import fails
     sheets = udfs.document_sheets(doc)
     _check_b03_layout(sheets)
     tie = next(r for r in sheets["问题"] if r[0] == "TIE" and "2101101" in r[2])

@@ -14,9 +14,9 @@ from xlbudget.numbers import half_ulp_wan, to_wan
 pytest.importorskip("reportlab")
 
 from fixtures import render_units as ru  # noqa: E402
-from xlbudget.compare import compare  # noqa: E402
-from xlbudget.importer import import_pdf  # noqa: E402
-from xlbudget.rules import check  # noqa: E402
+from xlbudget.compare.core import compare  # noqa: E402
+from xlbudget.read.importer import import_pdf  # noqa: E402
+from xlbudget.checks.rules import check  # noqa: E402
 
 
 def test_a_figure_in_yuan_is_converted_to_wan_exactly():
@@ -58,7 +58,7 @@ def test_one_wrong_narrative_figure_against_yuan_tables_is_exactly_that_finding(
 def test_compare_brings_a_yuan_file_and_a_wan_file_to_wan(out, tmp_path):
     from openpyxl import load_workbook
 
-    from xlbudget.compare_writer import run_compare
+    from xlbudget.api import compare_files as run_compare
 
     y2023 = ru.render_budget(out, unit="元", year=2023, name="dept_2023_yuan.pdf")["path"]
     y2024 = ru.render_budget(out, unit="万元", year=2024, name="dept_2024_wan.pdf")["path"]
@@ -128,7 +128,7 @@ def test_a_narrative_pdf_and_a_tables_pdf_of_one_year_stay_one_period(out):
 
 def test_counts_are_not_rescaled_with_the_money():
     # 公开10表 of a 决算 printed in 元: 机关运行经费 is money, 车辆数 are vehicles
-    from xlbudget.compare import in_common_unit
+    from xlbudget.compare.core import in_common_unit
     from xlbudget.model import Cell, Document, Row, Table
 
     rows = [Row(cells=[Cell("机关运行经费"), Cell("1", D("1")), Cell("302900.00", D("302900.00"))],

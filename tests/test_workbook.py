@@ -5,10 +5,10 @@ import openpyxl
 import pytest
 
 from conftest import RENDERED, imported, need
-from xlbudget import rules
+from xlbudget.checks import rules
 from xlbudget.model import Cell, Document, Row, Table
-from xlbudget.recalc import computed_values, find_soffice
-from xlbudget.workbook import CHECK_SHEET, META_SHEET, read_workbook, write_workbook
+from xlbudget.write.recalc import computed_values, find_soffice
+from xlbudget.write.workbook import CHECK_SHEET, META_SHEET, read_workbook, write_workbook
 
 
 def seed(name):
@@ -94,7 +94,7 @@ def test_check_sheet_recalculates_in_libreoffice(tmp_path, name):
 
 def _book_from_macro_sheets(doc, path):
     """What the xlwings import macro writes into the active workbook, replayed with openpyxl."""
-    from xlbudget.udfs import document_sheets, excel_values
+    from xlbudget.excel.udfs import document_sheets, excel_values
 
     wb = openpyxl.Workbook()
     wb.remove(wb.active)

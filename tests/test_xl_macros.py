@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("openpyxl")
 
-from xlbudget import xl_macros as m  # noqa: E402
+from xlbudget.excel import macros as m  # noqa: E402
 from xlbudget.model import XlbudgetError  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

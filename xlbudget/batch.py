@@ -8,7 +8,7 @@
 * each file is converted in a worker process; every exception is caught there and
   reported for that file only (an unreadable, scanned or broken PDF never stops the
   batch; a worker that crashes is retried alone and then reported);
-* each workbook is written atomically by :func:`xlbudget.workbook.write_workbook`;
+* each workbook is written atomically by :func:`xlbudget.write.workbook.write_workbook`;
 * ``OUT/_summary.xlsx`` gets one row per PDF (status ok / skipped / error / timeout), also when
   files fail.
 """
@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from .model import InputError, OutputError, XlbudgetError
+from xlbudget.model import InputError, OutputError, XlbudgetError
 
 SUMMARY_NAME = "_summary.xlsx"
 OK, SKIPPED, ERROR, TIMEOUT = "ok", "skipped", "error", "timeout"
@@ -62,7 +62,7 @@ class BatchResult:
 # ----------------------------------------------------------------- worker side (top level: picklable)
 
 def _describe(res: BatchResult, doc, findings) -> None:
-    from .compare import main_totals
+    from xlbudget.compare.core import main_totals
 
     res.department = doc.department
     res.year = doc.year
@@ -81,8 +81,8 @@ def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR)
     try:
-        from .api import convert
-        from .workbook import write_workbook
+        from xlbudget.api import convert
+        from xlbudget.write.workbook import write_workbook
 
         result = convert(pdf)  # a PDF holding no disclosure is an error, not an empty "ok"
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
@@ -107,8 +107,8 @@ def describe_existing(pdf: str, out: str, rel: str) -> Optional[BatchResult]:
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=SKIPPED)
     try:
-        from .rules import check
-        from .workbook import read_workbook
+        from xlbudget.checks.rules import check
+        from xlbudget.write.workbook import read_workbook
 
         doc = read_workbook(out)
         _describe(res, doc, check(doc))
@@ -448,7 +448,7 @@ def write_summary(results: List[BatchResult], path: str) -> str:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    from .workbook import text_cell
+    from xlbudget.write.workbook import text_cell
 
     wb = Workbook()
     ws = wb.active
@@ -489,7 +489,7 @@ def write_summary(results: List[BatchResult], path: str) -> str:
     info.append(["生成时间", time.strftime("%Y-%m-%d %H:%M:%S")])
     cuts = getattr(wb, "xlb_cut", [])
     if cuts:  # a file name or a message over Excel's cell limit: the cut is said, never silent
-        from .text import describe_cuts
+        from xlbudget.text import describe_cuts
 
         info.append(["EXTRACT.text-cut"])
         text_cell(info, info.max_row, 2, describe_cuts(cuts))
@@ -497,6 +497,6 @@ def write_summary(results: List[BatchResult], path: str) -> str:
 
 
 def _save_atomic(wb, path: str) -> str:
-    from .workbook import save_atomic
+    from xlbudget.write.workbook import save_atomic
 
     return save_atomic(wb, path)

@@ -13,9 +13,9 @@ import sys
 import traceback
 from typing import List, Optional
 
-from . import __version__
-from .model import Document, InputError, OutputError, UsageError, XlbudgetError
-from .paths import check_input
+from xlbudget import __version__
+from xlbudget.model import InputError, OutputError, UsageError, XlbudgetError
+from xlbudget.paths import check_input
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_ERROR = 0, 1, 2
 WORKBOOK_EXT = (".xlsx",)
@@ -38,24 +38,6 @@ def warn(msg: str) -> None:
         print(f"warning: {msg}", file=sys.stderr)
 
 
-def load(path: str) -> Document:
-    """A PDF is imported (and must hold a disclosure), an xlbudget .xlsx read back."""
-    low = path.lower()
-    if not os.path.isdir(path) and not low.endswith((".pdf", ".xlsx", ".xlsm")):
-        raise InputError(f"expected a .pdf or an .xlsx file, {path}",
-                         hint="give a disclosure PDF or an xlbudget workbook")
-    check_input(path)
-    if low.endswith(".pdf"):
-        from .importer import import_disclosure
-
-        return import_disclosure(path)
-    if low.endswith((".xlsx", ".xlsm")):
-        from .workbook import read_workbook
-
-        return read_workbook(path)
-    raise InputError(f"expected a .pdf or an .xlsx file, {path}", hint="give a disclosure PDF or an xlbudget workbook")
-
-
 def check_output(path: str, exts=WORKBOOK_EXT) -> str:
     """-o must name a workbook in an existing folder (folders are never created silently)."""
     if not path.lower().endswith(exts):
@@ -70,8 +52,8 @@ def check_output(path: str, exts=WORKBOOK_EXT) -> str:
 
 
 def _cmd_import(a) -> int:
-    from .api import convert
-    from .workbook import write_workbook
+    from xlbudget.api import convert
+    from xlbudget.write.workbook import write_workbook
 
     check_input(a.pdf)
     if not a.pdf.lower().endswith(".pdf"):
@@ -94,21 +76,19 @@ def _cmd_import(a) -> int:
 
 
 def _cmd_validate(a) -> int:
-    from .rules import run
+    from xlbudget import api
 
-    doc = load(a.file)
-    _, checks, findings = run(doc)
+    res = api.evaluate(api.load(a.file))
+    doc, checks, findings = res.document, res.checks, res.findings
     for w in doc.warnings:
         warn(w)
     if a.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     elif not _Out.quiet:
-        keys = {}
-        from .rules import table_keys
-        from .classify import sheet_name
+        from xlbudget.catalogue import sheet_name
+        from xlbudget.model import table_keys
 
-        for t in doc.tables:
-            keys[table_keys(doc)[id(t)]] = t
+        keys = {key: t for t, key in zip(doc.tables, table_keys(doc).values())}
         for f in findings:
             where = ", ".join(
                 f"{sheet_name(keys[c.table].kind) if c.table in keys else c.table} r{c.row + 1}c{c.col + 1}"
@@ -121,7 +101,7 @@ def _cmd_validate(a) -> int:
 
 
 def _cmd_compare(a) -> int:
-    from .compare_writer import run_compare
+    from xlbudget import api
 
     if len(a.inputs) < 2:
         raise UsageError(f"compare needs at least 2 documents, got {len(a.inputs)}",
@@ -129,7 +109,7 @@ def _cmd_compare(a) -> int:
     for p in a.inputs:
         check_input(p)
     check_output(a.output)
-    comp = run_compare(a.inputs, a.output, warn=warn)
+    comp = api.compare_files(a.inputs, a.output, warn=warn)
     findings = list(getattr(comp, "findings", []) or [])
     if not _Out.quiet:
         for f in findings:
@@ -140,7 +120,7 @@ def _cmd_compare(a) -> int:
 
 
 def _cmd_batch(a) -> int:
-    from .batch import FAILED, OK, SKIPPED, run_batch
+    from xlbudget.batch import FAILED, OK, SKIPPED, run_batch
 
     if os.path.isfile(a.output) or a.output.lower().endswith((".xlsx", ".xlsm")):
         raise UsageError(f"batch -o is the output folder, got {a.output}", hint="give a folder, e.g. -o out")

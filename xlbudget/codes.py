@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import List, Optional, Sequence, Tuple
 
-from .numbers import consistent
+from xlbudget.numbers import consistent
 
 # 类 (2024 edition; older names kept as aliases)
 CLASSES = {

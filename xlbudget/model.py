@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import List, Optional
+from typing import Dict, List, Optional
 
-from .vocabulary import DASHES
+from xlbudget.vocabulary import DASHES
 
 
 class _Dash:
@@ -157,6 +157,18 @@ class Document:
 
     def tables_of(self, kind: str) -> List[Table]:
         return [t for t in self.tables if t.kind == kind]
+
+
+def table_keys(doc: Document) -> Dict[int, str]:
+    """id(table) -> its key in the document: the kind, or kind_N for the N-th table of a
+    repeated kind. The key names the table's sheet and every :class:`CellRef` into it."""
+    keys: Dict[int, str] = {}
+    counts: Dict[str, int] = {}
+    for t in doc.tables:
+        counts[t.kind] = counts.get(t.kind, 0) + 1
+        n = counts[t.kind]
+        keys[id(t)] = t.kind if n == 1 else f"{t.kind}_{n}"
+    return keys
 
 
 @dataclass(frozen=True)

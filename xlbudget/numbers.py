@@ -5,7 +5,7 @@ import re
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Iterable, Optional
 
-from .vocabulary import DASHES
+from xlbudget.vocabulary import DASHES
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")
 _AMOUNT_RE = re.compile(r"^[-−－]?\(?[-−－]?\d{1,3}(,\d{3})+(\.\d+)?\)?$|^[-−－]?\(?\d+(\.\d+)?\)?$|^[-−－]?\.\d+$")

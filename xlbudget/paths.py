@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from .model import InputError
+from xlbudget.model import InputError
 
 
 def check_input(path: str) -> None:

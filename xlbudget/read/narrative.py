@@ -9,8 +9,8 @@ import re
 from decimal import Decimal
 from typing import List, Optional, Sequence
 
-from .model import Claim
-from .raw import TextLine
+from xlbudget.model import Claim
+from xlbudget.read.raw import TextLine
 
 # subject keywords, longest first; value = canonical subject
 SUBJECTS = [
@@ -46,7 +46,7 @@ SUBJECTS = [
     ("政府性基金", "政府性基金"),
     ("国有资本经营", "国有资本经营"),
 ]
-from .codes import CLASSES as _CLASSES  # noqa: E402
+from xlbudget.codes import CLASSES as _CLASSES  # noqa: E402
 
 SUBJECTS = sorted(SUBJECTS + [(n, n) for n in _CLASSES.values()], key=lambda x: -len(x[0]))
 # parts of a total: a change stated after them belongs to the total of the sentence

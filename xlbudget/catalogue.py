@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
-from .model import BUDGET, FINAL, PERFORMANCE
+from xlbudget.model import BUDGET, FINAL, PERFORMANCE
 
 # kind -> (sheet name, document kind)
 KINDS = {

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Union
 
-from .model import EXTRACTION_PREFIX, Document, InputError
-from .parse import UNDECODABLE_SHARE, UNDECODABLE_SLUG, build_document, undecodable_share  # noqa: F401
-from .pdf import read_pdf
-from .settings import PdfSettings, StitchSettings
+from xlbudget.model import EXTRACTION_PREFIX, Document, InputError
+from xlbudget.read.parse import UNDECODABLE_SHARE, UNDECODABLE_SLUG, build_document, undecodable_share  # noqa: F401
+from xlbudget.read.pdf import read_pdf
+from xlbudget.settings import PdfSettings, StitchSettings
 
 
 def import_pdf(path: str, pdf: Union[None, PdfSettings, dict] = None,

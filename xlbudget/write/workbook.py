@@ -23,11 +23,13 @@ import tempfile
 from decimal import Decimal
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from . import __version__, classify, rules
-from .numbers import parse_amount
-from .vocabulary import is_total_label
-from .model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
-                    Row, Table, extraction_warning)
+from xlbudget import __version__
+from xlbudget import catalogue as classify
+from xlbudget.checks import rules
+from xlbudget.numbers import parse_amount
+from xlbudget.vocabulary import is_total_label
+from xlbudget.model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
+                    Row, Table, extraction_warning, table_keys)
 
 META_SHEET = "元数据"
 CHECK_SHEET = "校验"
@@ -37,7 +39,7 @@ OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")
 # the safe-text rules live in the pure module text.py (the xlwings paths use them too)
-from .text import (CUT_MARK, EXCEL_MAX_CHARS, EXCEL_MAX_SHEET, _FORMULA_LEAD, _XML_ILLEGAL,  # noqa: E402,F401
+from xlbudget.text import (CUT_MARK, EXCEL_MAX_CHARS, EXCEL_MAX_SHEET, _FORMULA_LEAD, _XML_ILLEGAL,  # noqa: E402,F401
                    _utf16_len, safe_text)
 
 
@@ -85,7 +87,7 @@ class Layout:
     """Where each table body cell lands: sheet name, first data row, column offset."""
 
     def __init__(self, doc: Document):
-        self.keys = rules.table_keys(doc)
+        self.keys = table_keys(doc)
         self.sheets: Dict[str, str] = {}  # key -> sheet name
         self.first_row: Dict[str, int] = {}
         used = {META_SHEET, CHECK_SHEET, CLAIM_SHEET, FINDING_SHEET, OVERVIEW_SHEET}
@@ -265,7 +267,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     for j, h in enumerate(["指标", f"金额（{doc.unit or '万元'}）", "来源"], start=1):
         c = ov.cell(row=3, column=j, value=h)
         c.font, c.fill = bold, grey
-    from .compare import main_totals  # pure core; imported here to keep module load light
+    from xlbudget.compare.core import main_totals  # pure core; imported here to keep module load light
 
     r = 4
     for subject, (value, where) in main_totals(doc).items():

@@ -9,14 +9,16 @@ import re
 from collections import Counter
 from typing import List, Optional, Tuple, Union
 
-from . import classify, codes, diagnose
-from .model import Cell, Document, Row, Table
-from .narrative import extract_claims
-from .numbers import looks_numeric, parse_amount
-from .raw import Fragment, RawDocument, TextLine
-from .settings import StitchSettings
-from .stitch import LogicalTable, group_tables, is_page_furniture
-from .vocabulary import EMPTY_TABLE_RE, TOTAL_RE, UNIT_RE, YEAR_RE
+from xlbudget import catalogue as classify
+from xlbudget import codes
+from xlbudget.read import diagnose
+from xlbudget.model import Cell, Document, Row, Table
+from xlbudget.read.narrative import extract_claims
+from xlbudget.numbers import looks_numeric, parse_amount
+from xlbudget.read.raw import Fragment, RawDocument, TextLine
+from xlbudget.settings import StitchSettings
+from xlbudget.read.stitch import LogicalTable, group_tables, is_page_furniture
+from xlbudget.vocabulary import EMPTY_TABLE_RE, TOTAL_RE, UNIT_RE, YEAR_RE
 
 DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|单\s*位|金额单位|$)")
 LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+|附表\s*\d+|部门公开表\s*\d+)")

@@ -10,7 +10,7 @@ previous period of the same kind, 预算执行率 = 决算 / 预算 where both e
 one year, and added / removed flags. Narrative "比上年" claims are checked
 against the earlier period (findings with id ``YOY``).
 
-No I/O, no openpyxl: the workbook adapter is :mod:`xlbudget.compare_writer`.
+No I/O, no openpyxl: the workbook adapter is :mod:`xlbudget.write.compare_sheets`.
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from . import classify
-from .codes import CLASSES
-from .model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding, Row, Table
-from .numbers import COMMON_UNIT, WAN_PER_UNIT, fmt, half_ulp, looks_numeric, printed_percent_ok, to_wan
-from .vocabulary import GRAND_TOTAL_RE, TOTAL_LABEL_RE
+from xlbudget import catalogue as classify
+from xlbudget.codes import CLASSES
+from xlbudget.model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding, Row, Table
+from xlbudget.numbers import COMMON_UNIT, WAN_PER_UNIT, fmt, half_ulp, looks_numeric, printed_percent_ok, to_wan
+from xlbudget.vocabulary import GRAND_TOTAL_RE, TOTAL_LABEL_RE
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)

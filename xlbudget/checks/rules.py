@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .codes import CLASSES, parent_of
-from .model import CellRef, Document, Finding, Table
-from .numbers import COMMON_UNIT, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_ok, to_wan
-from .vocabulary import GRAND_TOTAL_RE
-from .perf import execution_rate_ok, grade_of, norm_project, read_self_evaluation, read_target_form
+from xlbudget.codes import CLASSES, parent_of
+from xlbudget.model import CellRef, Document, Finding, Table, table_keys
+from xlbudget.numbers import COMMON_UNIT, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_ok, to_wan
+from xlbudget.vocabulary import GRAND_TOTAL_RE
+from xlbudget.checks.perf import execution_rate_ok, grade_of, norm_project, read_self_evaluation, read_target_form
 
 CLASS_NAMES = set(CLASSES.values())
 ECON_CLASSES = {
@@ -49,12 +49,7 @@ def _norm(s: str) -> str:
 class _Ctx:
     def __init__(self, doc: Document):
         self.doc = doc
-        self.keys: Dict[int, str] = {}
-        counts: Dict[str, int] = {}
-        for t in doc.tables:
-            counts[t.kind] = counts.get(t.kind, 0) + 1
-            n = counts[t.kind]
-            self.keys[id(t)] = t.kind if n == 1 else f"{t.kind}_{n}"
+        self.keys: Dict[int, str] = table_keys(doc)
 
     def key(self, t: Table) -> str:
         return self.keys[id(t)]
@@ -73,11 +68,6 @@ class _Ctx:
         if t is None or r.row >= len(t.rows) or r.col >= len(t.rows[r.row].cells):
             return None
         return t.rows[r.row].cells[r.col].value
-
-
-def table_keys(doc: Document) -> Dict[int, str]:
-    """id(table) -> sheet key (kind, or kind_N for repeated kinds)."""
-    return _Ctx(doc).keys
 
 
 # ---------------------------------------------------------------- helpers
@@ -895,7 +885,7 @@ def run(doc: Document):
 
 def sum_check(total, terms: Sequence, decimals: int = 2) -> Tuple[bool, Decimal, Decimal]:
     """Rounding-aware ``total == sum(terms)`` on plain numbers; returns (ok, diff, tol)."""
-    from .numbers import parse_amount
+    from xlbudget.numbers import parse_amount
 
     def d(x):
         if x is None or x == "":

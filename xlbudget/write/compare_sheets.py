@@ -1,4 +1,4 @@
-"""openpyxl adapter: :class:`~xlbudget.compare.Comparison` -> comparison workbook.
+"""openpyxl adapter: :class:`~xlbudget.compare.core.Comparison` -> comparison workbook.
 
 Sheets: 总览 (main totals per period, 增减额/增减率/执行率, charts), one sheet per
 compared table (values of every period, 增减额, 增减率, 执行率, added/removed
@@ -10,58 +10,22 @@ an undefined rate (last year 0) is the explicit text "∞（上年为0）".
 """
 from __future__ import annotations
 
-import os
 import sys
 from decimal import Decimal
 from typing import List, Optional, Sequence
 
-from .compare import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
-                      TableComparison, compare)
-from .model import Document, UsageError, XlbudgetError
+from xlbudget.compare.core import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
+                                   TableComparison)
 
 NUM_FMT = "#,##0.00"
 PCT_FMT = "0.00%"
 
 
-# ----------------------------------------------------------------- loading
-
-def load_input(path: str) -> Document:
-    """A PDF is imported, an xlbudget workbook (.xlsx) read back."""
-    low = path.lower()
-    if low.endswith(".pdf"):
-        from .importer import import_disclosure
-
-        return import_disclosure(path)
-    if low.endswith((".xlsx", ".xlsm")):
-        try:
-            from .workbook import read_workbook
-        except ImportError as e:  # pragma: no cover - workbook adapter not there yet
-            raise XlbudgetError(f"{path}: reading .xlsx inputs is not available ({e})") from e
-        return read_workbook(path)
-    raise XlbudgetError(f"{path}: expected a .pdf or an .xlsx file")
-
+# ----------------------------------------------------------------- helpers
 
 def _stderr_warning(msg: str) -> None:
     print(f"warning: {msg}", file=sys.stderr)
 
-
-def run_compare(inputs: List[str], out: str, warn=_stderr_warning) -> Comparison:
-    """Load every input, compare them and write the comparison workbook ``out``.
-    Warnings go to ``warn`` (stderr by default)."""
-    if not inputs:
-        raise UsageError("compare: no input files", hint="give two or more PDFs or workbooks")
-    for p in inputs:
-        if os.path.abspath(p) == os.path.abspath(out):
-            raise UsageError(f"the output would overwrite an input, {out}", hint="choose another -o")
-    docs = [load_input(p) for p in inputs]
-    comp = compare(docs)
-    for w in comp.warnings:
-        warn(w)
-    write_comparison(comp, out, warn=warn)
-    return comp
-
-
-# ----------------------------------------------------------------- helpers
 
 def _num(v: Optional[Decimal]):
     return None if v is None else float(v)
@@ -70,7 +34,7 @@ def _num(v: Optional[Decimal]):
 def _text(ws, row: int, col: int, text, **kw):
     """Text (from the PDFs: headers, names, department) through the one safe-text helper."""
     if isinstance(text, str):
-        from .workbook import text_cell
+        from xlbudget.write.workbook import text_cell
 
         return text_cell(ws, row, col, text)
     c = ws.cell(row=row, column=col)
@@ -79,7 +43,7 @@ def _text(ws, row: int, col: int, text, **kw):
 
 
 def _sheet_title(name: str, used: set) -> str:
-    from .workbook import sheet_title
+    from xlbudget.write.workbook import sheet_title
 
     return sheet_title(name, used)
 
@@ -386,13 +350,13 @@ def write_comparison(comp: Comparison, path: str, warn=_stderr_warning) -> str:
     _files_sheet(wb, comp, used)
     cuts = getattr(wb, "xlb_cut", [])
     if cuts:
-        from .text import describe_cuts
+        from xlbudget.text import describe_cuts
 
         warn(f"EXTRACT.text-cut: {path}: " + describe_cuts(cuts))
     return _save_atomic(wb, path)
 
 
 def _save_atomic(wb, path: str) -> str:
-    from .workbook import save_atomic
+    from xlbudget.write.workbook import save_atomic
 
     return save_atomic(wb, path)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import List, Optional, Tuple
 
-from .model import Table
-from .numbers import half_ulp, parse_amount
+from xlbudget.model import Table
+from xlbudget.numbers import half_ulp, parse_amount
 
 _PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", Decimal(0)))

@@ -2,7 +2,7 @@
 
 A document is a list of :class:`Block` in reading order: text lines outside
 tables, and table fragments (one ruled table on one page). Everything
-pdfplumber-specific stays in :mod:`xlbudget.pdf`; the core only sees these.
+pdfplumber-specific stays in :mod:`xlbudget.read.pdf`; the core only sees these.
 """
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, Iterator, List, Tuple
 
-from .model import CellRef, Document, Finding, Row, Table, extraction_warning
-from .numbers import looks_numeric
-from .vocabulary import GRAND_TOTAL_RE, ITEM_MARKER_RE, LEVEL_WORDS, squeeze, starts_item
+from xlbudget.model import CellRef, Document, Finding, Row, Table, extraction_warning, table_keys
+from xlbudget.numbers import looks_numeric
+from xlbudget.vocabulary import GRAND_TOTAL_RE, ITEM_MARKER_RE, LEVEL_WORDS, squeeze, starts_item
 
 # a name cut by a mis-read row break leaves a short tail ("算", "经费", "支出")
 FRAGMENT_MAX_CHARS = 4
@@ -164,8 +164,6 @@ TABLE_INSPECTIONS: List[Inspection] = [
 
 def inspect(doc: Document) -> List[Finding]:
     """Extraction warnings for every implausible shape in the document's tables."""
-    from .rules import table_keys
-
     keys: Dict[int, str] = table_keys(doc)
     out: List[Finding] = []
     for t in doc.tables:

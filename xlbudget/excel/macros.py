@@ -19,7 +19,7 @@ and write the result back.
     The summary (one row per PDF) is written to the sheet "批量转换".
 
 Classic xlwings (Windows / macOS): after "Import Python UDFs" the scripts are VBA
-Subs; or call ``RunPython "import xlbudget.xl_macros as m; m.compare_workbooks_caller()"``.
+Subs; or call ``RunPython "import xlbudget.excel.macros as m; m.compare_workbooks_caller()"``.
 xlwings Server works the same way; xlwings Lite (Pyodide in the browser) has no
 access to local files nor processes, so these macros are not meant for it.
 """
@@ -32,8 +32,8 @@ try:  # the module imports without Excel (and without xlwings at all)
 except Exception:  # pragma: no cover - xlwings missing or broken
     xw = None
 
-from .model import XlbudgetError
-from .text import excel_text
+from xlbudget.model import XlbudgetError
+from xlbudget.text import excel_text
 
 COMPARE_OUT_NAME = "XLB_COMPARE_OUT"
 BATCH_DIR_NAME = "XLB_BATCH_DIR"
@@ -136,11 +136,11 @@ def compare_report(out: str, comp) -> List[List[Any]]:
 
 def compare_paths(values: Any, out_setting: Any = None, base_dir: Optional[str] = None):
     """Core of :func:`compare_workbooks`: (output path, Comparison, report rows)."""
-    from .compare_writer import run_compare
+    from xlbudget.api import compare_files
 
     inputs = compare_inputs(values, base_dir)
     out = compare_output(out_setting, inputs, base_dir)
-    comp = run_compare(inputs, out)
+    comp = compare_files(inputs, out)
     return out, comp, compare_report(out, comp)
 
 
@@ -180,7 +180,7 @@ def batch_rows(results) -> List[List[Any]]:
 def batch_paths(folder_value: Any, out_value: Any = None, force: Any = False, base_dir: Optional[str] = None,
                 workers: Optional[int] = None):
     """Core of :func:`batch_convert`: (output folder, results, rows for the sheet)."""
-    from .batch import run_batch
+    from xlbudget.batch import run_batch
 
     folder, out = batch_settings(folder_value, out_value, base_dir)
     results = run_batch(folder, out, force=_truthy(force), workers=workers, progress=False)
@@ -283,12 +283,12 @@ def batch_convert(book: Book = None):
 
 
 def compare_workbooks_caller():
-    """``RunPython "import xlbudget.xl_macros as m; m.compare_workbooks_caller()"``."""
+    """``RunPython "import xlbudget.excel.macros as m; m.compare_workbooks_caller()"``."""
     return compare_workbooks(_caller_book())
 
 
 def batch_convert_caller():
-    """``RunPython "import xlbudget.xl_macros as m; m.batch_convert_caller()"``."""
+    """``RunPython "import xlbudget.excel.macros as m; m.batch_convert_caller()"``."""
     return batch_convert(_caller_book())
 
 

@@ -5,7 +5,7 @@ attach metadata (``__xlfunc__`` on Windows, nothing at all elsewhere) and return
 the function itself, so tests call ``XLB_SUMCHECK(5670.31, [5660.05, 10.27])``
 directly and Excel calls the very same code.
 
-UDFs (Windows Excel, via the xlwings add-in with ``UDF Modules = xlbudget.udfs``)::
+UDFs (Windows Excel, via the xlwings add-in with ``UDF Modules = xlbudget.excel.udfs``)::
 
     =XLB_SUMCHECK(total, terms, [decimals])      "OK" / "FAIL: diff -4.00 (tol 0.010)"
     =XLB_TOLERANCE(total, terms, [decimals])     0.015
@@ -40,11 +40,11 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import xlwings as xw
 
-from .codes import code_text, level_of, parent_of, rebuild_codes
-from .model import CellRef, Document, Finding, XlbudgetError
-from .numbers import consistent, parse_amount, tolerance
-from .rules import sum_check
-from .text import excel_text
+from xlbudget.codes import code_text, level_of, parent_of, rebuild_codes
+from xlbudget.model import CellRef, Document, Finding, XlbudgetError
+from xlbudget.numbers import consistent, parse_amount, tolerance
+from xlbudget.checks.rules import sum_check
+from xlbudget.text import excel_text
 
 CATEGORY = "xlbudget"
 CHECKS_HEADER = ["id", "severity", "message", "cells"]
@@ -279,14 +279,14 @@ def load_document(path: Any, base_dir: Optional[str] = None) -> Document:
             return _DOC_CACHE[key]
     suffix = p.suffix.lower()
     if suffix == ".pdf":
-        from .importer import import_pdf
+        from xlbudget.read.importer import import_pdf
 
         doc = import_pdf(str(p))
     elif suffix in (".xlsx", ".xlsm"):
         try:
-            from .workbook import read_workbook  # written in parallel; may not exist yet
+            from xlbudget.write.workbook import read_workbook  # written in parallel; may not exist yet
         except ImportError as e:  # pragma: no cover - depends on the workbook module
-            raise XlbudgetError(f"reading {suffix} workbooks needs xlbudget.workbook.read_workbook ({e})") from e
+            raise XlbudgetError(f"reading {suffix} workbooks needs xlbudget.write.workbook.read_workbook ({e})") from e
         doc = read_workbook(str(p))
     else:
         raise XlbudgetError(f"not a PDF or xlsx file: {p.name}")
@@ -316,7 +316,7 @@ def _layout_addr(doc: Optional[Document]):
     if doc is None:
         return None
     try:
-        from .workbook import Layout  # written in parallel; optional
+        from xlbudget.write.workbook import Layout  # written in parallel; optional
 
         layout = Layout(doc)
     except Exception:  # noqa: BLE001 - any mismatch: fall back to table keys
@@ -354,7 +354,7 @@ def findings_table(findings: Iterable[Finding], doc: Optional[Document] = None) 
 
 def run_checks(path: Any, base_dir: Optional[str] = None) -> List[List[Any]]:
     """Header row plus one row per finding of the full rule engine. Raises XlbudgetError."""
-    from .rules import check
+    from xlbudget.checks.rules import check
 
     doc = load_document(path, base_dir)
     return findings_table(check(doc), doc)
@@ -472,14 +472,14 @@ def _cell_out(cell) -> Any:
 
 
 def own_layout(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
-    """Fallback when ``xlbudget.workbook.sheet_rows`` is missing; same shape as the writer's layout.
+    """Fallback when ``xlbudget.write.workbook.sheet_rows`` is missing; same shape as the writer's layout.
 
     One sheet per table: title, unit/pages/source, the printed header rows, one
     row of column names, then the body: the printed cells (amounts as Decimal,
     other cells as text), 全编码 (rebuilt full code), 级次 (类/款/项), 页码.
     """
-    from .classify import KINDS
-    from .rules import table_keys
+    from xlbudget.catalogue import KINDS
+    from xlbudget.model import table_keys
 
     keys = table_keys(doc)
     sheets: "OrderedDict[str, List[List[Any]]]" = OrderedDict()
@@ -513,14 +513,14 @@ def own_layout(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
 def document_sheets(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
     """Sheet name -> rows for a document.
 
-    The layout is the workbook writer's (``xlbudget.workbook.sheet_rows``), so
+    The layout is the workbook writer's (``xlbudget.write.workbook.sheet_rows``), so
     cell addresses agree with ``xlbudget import`` output and with the 校验
     formulas; :func:`own_layout` only when that module is unavailable. A 问题
     sheet with the findings of the rule engine is added.
     """
     sheets = None
     try:
-        from . import workbook as _wb  # written in parallel; optional
+        from xlbudget.write import workbook as _wb  # written in parallel; optional
     except ImportError:
         _wb = None
     helper = None
@@ -535,7 +535,7 @@ def document_sheets(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
     if sheets is None:
         sheets = own_layout(doc)
     if FINDINGS_SHEET not in sheets:
-        from .rules import check
+        from xlbudget.checks.rules import check
 
         sheets[FINDINGS_SHEET] = findings_table(check(doc), doc)
     return sheets
@@ -645,7 +645,7 @@ def _caller_book():
 
 
 def import_pdf_to_active_caller():
-    """Entry point for ``RunPython "import xlbudget.udfs as u; u.import_pdf_to_active_caller()"``."""
+    """Entry point for ``RunPython "import xlbudget.excel.udfs as u; u.import_pdf_to_active_caller()"``."""
     return import_pdf_to_active(_caller_book())
 
 

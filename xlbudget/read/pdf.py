@@ -1,4 +1,4 @@
-"""pdfplumber adapter: PDF file -> :class:`~xlbudget.raw.RawDocument`.
+"""pdfplumber adapter: PDF file -> :class:`~xlbudget.read.raw.RawDocument`.
 
 Each page is read once (``dedupe_chars``), its ruled tables found, the text
 outside the tables kept as lines, and the page closed to free its objects.
@@ -12,10 +12,10 @@ import traceback
 import zlib
 from typing import List, Optional, Union
 
-from .model import InputError, LimitError, XlbudgetError
-from .paths import check_input
-from .raw import Fragment, RawDocument, TextLine
-from .settings import PdfSettings
+from xlbudget.model import InputError, LimitError, XlbudgetError
+from xlbudget.paths import check_input
+from xlbudget.read.raw import Fragment, RawDocument, TextLine
+from xlbudget.settings import PdfSettings
 
 def _is_white(color, level: float) -> bool:
     if color is None:

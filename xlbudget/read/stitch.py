@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional, Union
 
-from .numbers import looks_numeric
-from .raw import Fragment, RawDocument, TextLine
-from .settings import StitchSettings
-from .vocabulary import LEVEL_WORDS, TITLE_SUFFIX, TOTAL_LABEL_RE, starts_item
+from xlbudget.numbers import looks_numeric
+from xlbudget.read.raw import Fragment, RawDocument, TextLine
+from xlbudget.settings import StitchSettings
+from xlbudget.vocabulary import LEVEL_WORDS, TITLE_SUFFIX, TOTAL_LABEL_RE, starts_item
 
 _TITLE_IN_GRID_RE = re.compile(TITLE_SUFFIX)
 _TITLE_END_RE = re.compile(TITLE_SUFFIX + r"(（[^）]{0,20}）|\([^)]{0,20}\))?"

@@ -1,0 +1,1 @@
+"""The checks: the rule registry and one module per family of rules."""

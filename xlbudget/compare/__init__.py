@@ -1,0 +1,1 @@
+"""Cross-year and cross-department comparison (pure)."""

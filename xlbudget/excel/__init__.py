@@ -1,0 +1,1 @@
+"""Inside Excel: xlwings UDFs and macros."""

@@ -1,0 +1,1 @@
+"""Reading a disclosure: PDF backends, raw blocks, stitching, parsing, narrative claims, extraction doubts."""

@@ -1,0 +1,1 @@
+"""Writing workbooks with openpyxl: the template workbook, the compare sheets, recalculation."""
