@@ -75,6 +75,9 @@ BUTTON_ROWS = 2  # rows per button
 BUTTON_GAP = 1  # empty rows between buttons
 BUTTON_COLS = (1, 3)  # columns B:C (0-based, end exclusive)
 
+BUILD_DATE = "2026-01-01T00:00:00Z"  # created = modified: a rebuild from the same sources gives the same bytes
+AUTHOR = "xlbudget"
+
 DRAWING_PART = "xl/drawings/drawing1.xml"
 DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
 DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
@@ -278,11 +281,15 @@ def build(out: Path = DEFAULT_OUT) -> Path:
 
     template = template_path()
     wb = load_workbook(template, keep_vba=True)
+    wb.properties.creator = wb.properties.lastModifiedBy = AUTHOR
     _fill_sheets(wb)
     buf = io.BytesIO()
     wb.save(buf)
     with zipfile.ZipFile(buf) as z:
         parts = {name: z.read(name) for name in z.namelist()}
+    core = parts["docProps/core.xml"].decode("utf-8")
+    core = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*", lambda m: m.group(1) + BUILD_DATE, core)
+    parts["docProps/core.xml"] = core.encode("utf-8")
     with zipfile.ZipFile(template) as z:
         template_vba = z.read("xl/vbaProject.bin")
     parts["xl/vbaProject.bin"] = vba_project.build(template_vba, vba_modules(), drop=(TEMPLATE_SAMPLE_MODULE,))
