@@ -255,3 +255,30 @@ def test_libreoffice_reads_the_vba_project_and_the_button_macros(tmp_path):
     for macro in BUTTONS.values():
         assert f"vnd.sun.star.script:VBAProject.xlbudget.{macro}?" in content
         assert f"Sub {macro}()" in macros
+
+
+def test_validate_reads_back_what_the_import_macro_wrote(tmp_path):
+    """The 校验 button on a saved workbook after 导入 PDF: the sheets the import macro writes (here
+    through openpyxl, with Excel's handling of a leading apostrophe: a text prefix, not a character)
+    read back, and the table errors of seed 004 are found again."""
+    from conftest import RENDERED, need
+    from openpyxl import Workbook
+
+    from xlbudget.excel import udfs
+    from xlbudget.excel.macros import validate_rows, validate_source
+
+    pdf = need(RENDERED / "pdf_a" / "004_d644b8a86bb20fe5.pdf")
+    wb = Workbook()
+    wb.active.title = "开始"
+    wb.create_sheet("xlwings.conf")
+    for name, rows in udfs.document_sheets(udfs.load_document(pdf)).items():
+        ws = wb.create_sheet(name)
+        for row in udfs.excel_values(rows, formulas=(name == "校验")):
+            ws.append([v[1:] if isinstance(v, str) and v.startswith("'") else v for v in row])
+    book = tmp_path / "xlbudget.xlsx"
+    wb.save(book)
+    rows = validate_rows(validate_source(str(book), wb.sheetnames))
+    errors = [r for r in rows[1:] if r[1] == "error"]
+    assert len(errors) == 12  # seed 004's 12 real errors
+    assert sorted(r[2] for r in errors) == sorted(r[2] for r in udfs.run_checks(pdf)[1:] if r[1] == "error")
+    assert any("139.75" in r[2] and "141.75" in r[2] for r in errors)  # 201 项目支出 139.75 ≠ 141.75
