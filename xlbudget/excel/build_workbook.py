@@ -74,6 +74,8 @@ BUTTON_FIRST_ROW = 10  # 0-based row of the first button's top edge in the drawi
 BUTTON_ROWS = 2  # rows per button
 BUTTON_GAP = 1  # empty rows between buttons
 BUTTON_COLS = (1, 3)  # columns B:C (0-based, end exclusive)
+PARAGRAPH_ROW_HEIGHT = 30  # points: rows 3..9 hold the instructions, about 12 wrapped lines
+BUTTON_ROW_HEIGHT = 18  # points: two rows per button, its description wrapped on two lines beside it
 
 BUILD_DATE = "2026-01-01T00:00:00Z"  # created = modified: a rebuild from the same sources gives the same bytes
 AUTHOR = "xlbudget"
@@ -188,16 +190,22 @@ def _fill_sheets(wb) -> None:
     start["A3"] = INSTRUCTIONS
     start.merge_cells(start_row=3, start_column=1, end_row=BUTTON_FIRST_ROW - 1, end_column=9)
     start["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    for row in range(3, BUTTON_FIRST_ROW):
+        start.row_dimensions[row].height = PARAGRAPH_ROW_HEIGHT
     for k, (_, macro, what) in enumerate(BUTTONS):
         row = BUTTON_FIRST_ROW + 1 + k * (BUTTON_ROWS + BUTTON_GAP)  # 1-based row of the button's top
         start.cell(row=row, column=5, value=what).alignment = Alignment(wrap_text=True, vertical="center")
         start.merge_cells(start_row=row, start_column=5, end_row=row + BUTTON_ROWS - 1, end_column=9)
+        for r in range(row, row + BUTTON_ROWS):
+            start.row_dimensions[r].height = BUTTON_ROW_HEIGHT
     tail = BUTTON_FIRST_ROW + 1 + len(BUTTONS) * (BUTTON_ROWS + BUTTON_GAP)
     start.cell(row=tail, column=1, value="按钮不可用时：按 Alt+F8 运行宏 " + "、".join(m for _, m, _ in BUTTONS) + "。")
     start.cell(row=tail + 1, column=1, value=f"本工作簿由 python -m xlbudget.excel.build_workbook 生成（xlwings {_xlwings_version()}）。")
     start.column_dimensions["A"].width = 4
     for col in "BCDEFGHI":
         start.column_dimensions[col].width = 12
+    start.sheet_properties.pageSetUpPr.fitToPage = True  # printed on one page wide
+    start.page_setup.fitToWidth, start.page_setup.fitToHeight = 1, 0
     wb.active = 0
 
 
