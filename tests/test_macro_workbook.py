@@ -65,6 +65,18 @@ def test_the_workbook_is_a_macro_enabled_package(parts):
     assert '<workbookPr codeName="ThisWorkbook"' in parts["xl/workbook.xml"].decode()
 
 
+def test_the_vba_project_is_source_only(parts):
+    """No compiled code to go stale: _VBA_PROJECT version 0xFFFF tells Excel to compile the source."""
+    import io
+
+    import olefile
+
+    ole = olefile.OleFileIO(io.BytesIO(parts["xl/vbaProject.bin"]))
+    assert ole.openstream("VBA/_VBA_PROJECT").read()[:4] == bytes.fromhex("cc61ffff")
+    project = ole.openstream("PROJECT").read().decode("cp1252")
+    assert re.findall(r"^Module=(\w+)", project, re.M) == ["xlwings", "xlbudget", "xlwings_udfs"]
+
+
 def test_each_sheet_has_its_document_module(parts, modules):
     """Excel ties a sheet to the VBA project through its code name."""
     names = re.findall(r'codeName="(\w+)"', b"".join(v for k, v in parts.items() if k.startswith("xl/worksheets/sheet")).decode())

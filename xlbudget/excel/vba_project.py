@@ -22,7 +22,7 @@ from typing import Dict, List, Tuple
 CHUNK = 4096  # MS-OVBA 2.4.1: compression works on chunks of 4096 decompressed bytes
 MATCH_CANDIDATES = 64  # earlier positions tried per 3-byte prefix: enough for source text, keeps the build fast
 CODEPAGE = "cp1252"  # the template project's code page (PROJECTCODEPAGE 1252); our VBA is ASCII
-NO_CACHE = bytes.fromhex("cc61ffff000000")  # _VBA_PROJECT: Reserved1 0x61CC, Version 0xFFFF (no p-code cache)
+NO_CACHE = bytes.fromhex("cc61ffff000100")  # _VBA_PROJECT: Reserved1 0x61CC, Version 0xFFFF (no p-code cache), as in xlwings' template
 
 MODULE_PROCEDURAL, MODULE_OTHER = 0x0021, 0x0022  # MODULETYPE: standard module / document or class module
 
