@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Iterable, List, Tuple
 
 from xlbudget.checks.arithmetic import _col_named
-from xlbudget.checks.engine import Check, Context, RatioCheck
+from xlbudget.checks.engine import Context, RatioCheck
 from xlbudget.checks.perf import (execution_rate_bounds, grade_of, norm_project, read_self_evaluation,
                                   read_target_form)
 from xlbudget.checks.registry import PERFORMANCE, finding, ratio_rule, rule, sum_rule

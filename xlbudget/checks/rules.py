@@ -15,8 +15,7 @@ from xlbudget.model import CellRef, Document, Finding
 from xlbudget.numbers import (COMMON_UNIT, Tolerance, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_bounds,
                                printed_percent_ok, to_wan)
 from xlbudget.checks import arithmetic, narrative_ids, performance  # noqa: F401  (the families declare their rules)
-from xlbudget.checks.arithmetic import (_amount_cols, _col_named, _find_label, _label_ref, _norm,  # noqa: F401
-                                        _total_row, _value_col_after)
+from xlbudget.checks.arithmetic import _amount_cols, _col_named, _find_label, _label_ref, _norm, _total_row
 from xlbudget.checks.engine import (AnyCheck, Check, Context, RatioCheck, build_checks, evaluate,  # noqa: F401
                                     failed_finding)
 from xlbudget.checks.registry import run_declared
