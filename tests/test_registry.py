@@ -153,3 +153,30 @@ def test_ratio_rows_recalculate_like_the_engine(tmp_path):
             assert ratios[0][4] == pytest.approx(98.957, abs=1e-3) and ratios[1][4] == pytest.approx(40.0)
         else:
             assert [(r[1], r[8]) for r in ratios] == [("PERF.exec", "OK")]
+
+
+def test_every_old_id_names_declared_rules():
+    assert set(registry.LEGACY_IDS) == {"TREE", "SPLIT", "SUMMARY", "BALANCE", "TIE", "SANGONG", "UNITS",
+                                        "PERF-FUNDS", "PERF-SCORE", "PERF-EXEC", "PERF-GRADE", "PERF-TIE",
+                                        "NARR", "NARR-SHARE", "NARR-RATE", "NARR-EXEC"}
+    assert all(new in REGISTRY for news in registry.LEGACY_IDS.values() for new in news)
+
+
+def test_a_workbook_written_with_the_old_ids_reads_back(tmp_path):
+    import openpyxl
+
+    from xlbudget.write.workbook import FINDING_SHEET, read_workbook
+
+    doc = imported(need(RENDERED / "pdf_a" / "004_d644b8a86bb20fe5.pdf"))
+    p = tmp_path / "old.xlsx"
+    write_workbook(doc, str(p))
+    wb = openpyxl.load_workbook(p)
+    for ws, col in ((wb[FINDING_SHEET], 1), (wb[CHECK_SHEET], 2)):  # as written before the slugs
+        for r in range(2, ws.max_row + 1):
+            v = ws.cell(row=r, column=col).value
+            if isinstance(v, str) and "." in v and not v.startswith("EXTRACT."):
+                ws.cell(row=r, column=col).value = v.split(".")[0]
+    wb.save(p)
+    back = read_workbook(str(p))
+    errors = [f.id for f in rules.run(back).findings if f.severity == "error"]
+    assert len(errors) == 12 and "TIE.income-expense" in errors
