@@ -460,13 +460,16 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
         carry = _col_named(b02, r"上年结转")
         c3 = _col_named(b03, r"/合计$", r"^合计$")
         if c2 is not None and c3 is not None:
+            by_code: Dict[str, int] = {}
+            totals: Dict[str, int] = {}  # total rows by their label
+            for k, r3 in enumerate(b03.rows):
+                if r3.code:
+                    by_code.setdefault(r3.code, k)
+                if r3.is_total and r3.cells:
+                    totals.setdefault(_norm(r3.cells[0].text), k)
             for i, r in enumerate(b02.rows):
                 key = r.code
-                i3 = None
-                for k, r3 in enumerate(b03.rows):
-                    if (key and r3.code == key) or (not key and r.is_total and r3.is_total and _norm(r3.cells[0].text) == _norm(r.cells[0].text)):
-                        i3 = k
-                        break
+                i3 = by_code.get(key) if key else (totals.get(_norm(r.cells[0].text)) if r.is_total and r.cells else None)
                 if i3 is None:
                     continue
                 terms = [ctx.ref(b02, i, c2)] + ([ctx.ref(b02, i, carry)] if carry is not None and carry != c2 else [])
