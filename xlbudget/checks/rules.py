@@ -18,7 +18,7 @@ from xlbudget.checks import arithmetic, narrative_ids, performance  # noqa: F401
 from xlbudget.checks.arithmetic import _amount_cols, _col_named, _find_label, _label_ref, _norm, _total_row
 from xlbudget.checks.engine import (AnyCheck, Check, Context, RatioCheck, build_checks, evaluate,  # noqa: F401
                                     failed_finding)
-from xlbudget.checks.registry import run_declared
+from xlbudget.checks.registry import REGISTRY, run_declared
 
 CLASS_NAMES = set(CLASSES.values())
 _Ctx = Context
@@ -262,11 +262,14 @@ def check(doc: Document) -> List[Finding]:
 def share_checks(narrative: Sequence[Finding]) -> List[RatioCheck]:
     """The narrative's shares the tables contradict, as live formulas: the printed 占% against
     the amount cell over the total cell (both in one table, so its unit cancels)."""
-    out = []
-    for f in narrative:
-        if f.id in ("NARR-SHARE", "NARR.share") and len(f.cells) == 2 and f.actual is not None:
-            out.append(RatioCheck(f.id, f.severity, f.message, f.cells[0], f.cells[1], f.actual, _judge_share))
-    return out
+    return [share_check(f.id, f.message, f.cells[0], f.cells[1], f.actual) for f in narrative
+            if f.id in ("NARR-SHARE", "NARR.share") and len(f.cells) == 2 and f.actual is not None]
+
+
+def share_check(rule_id: str, label: str, amount: CellRef, total: CellRef, printed: Decimal) -> RatioCheck:
+    """A printed 占% of ``amount`` in ``total`` (two cells of one table) as a check with a live formula."""
+    return RatioCheck(rule_id, REGISTRY[rule_id].severity if rule_id in REGISTRY else "warning", label, amount, total,
+                      printed, _judge_share)
 
 
 def _judge_share(amount: Decimal, total: Decimal, printed: Decimal):
