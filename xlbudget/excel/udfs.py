@@ -614,18 +614,19 @@ def document_sheets(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
     helper = None
     if _wb is not None:
         helper = getattr(_wb, "sheet_rows", None) or getattr(_wb, "fill_sheet_rows", None)
+    from xlbudget.checks.rules import run
+
+    _, checks, findings = run(doc)  # once: the 校验 rows and the 问题 sheet share it
     if callable(helper):
         sheets = OrderedDict(helper(doc))
         # 元数据 first (so the saved book reads back with read_workbook) and the live 校验 formulas
         if hasattr(_wb, "meta_rows") and hasattr(_wb, "check_rows"):
             sheets = OrderedDict([(_wb.META_SHEET, _wb.meta_rows(doc))] + list(sheets.items())
-                                 + [(CHECK_SHEET, _wb.check_rows(doc))])
+                                 + [(CHECK_SHEET, _wb.check_rows(doc, checks))])
     if sheets is None:
         sheets = own_layout(doc)
     if FINDINGS_SHEET not in sheets:
-        from xlbudget.checks.rules import check
-
-        sheets[FINDINGS_SHEET] = findings_table(check(doc), doc)
+        sheets[FINDINGS_SHEET] = findings_table(findings, doc)
     return sheets
 
 
