@@ -37,6 +37,7 @@ CLAIM_SHEET = "叙述"
 FINDING_SHEET = "问题"
 OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
+ROW_KEY_COL = "行号"  # the last column of a table sheet: the row's position in the document (see Layout)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")
 # the safe-text rules live in the pure module text.py (the xlwings paths use them too)
 from xlbudget.text import (CUT_MARK, EXCEL_MAX_CHARS, EXCEL_MAX_SHEET, _FORMULA_LEAD, _XML_ILLEGAL,  # noqa: E402,F401
@@ -84,12 +85,17 @@ def _col_letter(n: int) -> str:
 
 
 class Layout:
-    """Where each table body cell lands: sheet name, first data row, column offset."""
+    """Where each table body cell lands: sheet name, first data row, columns, and the row key.
+
+    Every body row carries its position in the document as a number in the last column (行号,
+    :data:`ROW_KEY_COL`). Formulas reach a value through that key, not through its A1 address,
+    so they survive what users do to an Excel Table: sort, filter, insert or delete rows."""
 
     def __init__(self, doc: Document):
         self.keys = table_keys(doc)
         self.sheets: Dict[str, str] = {}  # key -> sheet name
         self.first_row: Dict[str, int] = {}
+        self.key_col: Dict[str, int] = {}  # key -> 1-based column of 行号
         used = {META_SHEET, CHECK_SHEET, CLAIM_SHEET, FINDING_SHEET, OVERVIEW_SHEET}
         for t in doc.tables:
             key = self.keys[id(t)]
@@ -99,13 +105,41 @@ class Layout:
             self.sheets[key] = sheet_title(base, used)
             # row 1 title, row 2 info, then the printed header rows, then the Excel Table header
             self.first_row[key] = 3 + len(t.header) + 1
+            self.key_col[key] = len(t.columns) + len(EXTRA_COLS) + 1
 
     def addr(self, ref: CellRef, absolute: bool = True) -> str:
+        """The value at ``ref`` as formula text: by default a lookup of its row key,
+        ``INDEX('表'!$C:$C,MATCH(7,'表'!$M:$M,0))`` (a reference, so SUM, COUNT and N treat it
+        as the cell itself); ``absolute=False`` gives the A1 address where it was written
+        (``'表'!C12``, for reading and for links)."""
+        if not absolute:
+            return f"'{self.sheets[ref.table]}'!{self.cell(ref)}"
         sheet = self.sheets[ref.table]
-        row = self.first_row[ref.table] + ref.row
-        col = _col_letter(ref.col + 1)
-        a = f"${col}${row}" if absolute else f"{col}{row}"
-        return f"'{sheet}'!{a}"
+        col, key_col = _col_letter(ref.col + 1), _col_letter(self.key_col[ref.table])
+        return f"INDEX('{sheet}'!${col}:${col},MATCH({row_key(ref.row)},'{sheet}'!${key_col}:${key_col},0))"
+
+    def cell(self, ref: CellRef) -> str:
+        """A1 coordinate (no sheet) where ``ref`` was written."""
+        return f"{_col_letter(ref.col + 1)}{self.first_row[ref.table] + ref.row}"
+
+    def where(self, refs: Sequence[CellRef]) -> str:
+        """Where ``refs`` were written, for reading: runs of rows of one column as A1 ranges."""
+        out: List[str] = []
+        run: List[CellRef] = []
+        for r in list(refs) + [None]:
+            if r is not None and run and (r.table, r.col, r.row) == (run[-1].table, run[-1].col, run[-1].row + 1):
+                run.append(r)
+                continue
+            if run:
+                a, b = run[0], run[-1]
+                out.append(self.addr(a, False) + ("" if a is b else f":{self.cell(b)}"))
+            run = [r]
+        return ",".join(out)
+
+
+def row_key(row: int) -> int:
+    """The 行号 of body row ``row`` (0-based): its 1-based position in the document."""
+    return row + 1
 
 
 _text_cell = text_cell  # the one helper, under its former name
@@ -135,30 +169,9 @@ def _unique(names: Sequence[str]) -> List[str]:
 
 
 def _ref_ranges(layout: Layout, refs: Sequence[CellRef]) -> List[str]:
-    """Compress references into ranges of consecutive rows of one column."""
-    out: List[str] = []
-    run: List[CellRef] = []
-
-    def flush():
-        if not run:
-            return
-        a, b = run[0], run[-1]
-        if a is b:
-            out.append(layout.addr(a))
-        else:
-            sheet = layout.sheets[a.table]
-            col = _col_letter(a.col + 1)
-            r1, r2 = layout.first_row[a.table] + a.row, layout.first_row[b.table] + b.row
-            out.append(f"'{sheet}'!${col}${r1}:${col}${r2}")
-
-    for r in refs:
-        if run and r.table == run[-1].table and r.col == run[-1].col and r.row == run[-1].row + 1:
-            run.append(r)
-        else:
-            flush()
-            run = [r]
-    flush()
-    return out
+    """One formula reference per cell (:meth:`Layout.addr`). Runs of rows are not merged into
+    A1 ranges any more: rows next to each other at writing may be anywhere after a sort."""
+    return [layout.addr(r) for r in refs]
 
 
 def check_formulas(layout: Layout, c: rules.Check) -> Tuple[str, str, str, str]:
@@ -227,7 +240,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                     c.fill = grey
                     c.alignment = Alignment(wrap_text=True, vertical="center")
         hr = 3 + len(t.header)
-        names = _unique(list(t.columns) + EXTRA_COLS)
+        names = _unique(list(t.columns) + EXTRA_COLS + [ROW_KEY_COL])
         for j, nm in enumerate(names, start=1):
             _text_cell(ws, hr, j, nm).font = bold
         for i, r in enumerate(t.rows):
@@ -241,6 +254,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                 ws.cell(row=er, column=base + 2, value={1: "类", 2: "款", 3: "项"}.get(r.level, str(r.level)))
             if r.page:
                 ws.cell(row=er, column=base + 3, value=r.page)
+            ws.cell(row=er, column=layout.key_col[key], value=row_key(i))
         last_row = hr + max(1, len(t.rows))
         ref = f"A{hr}:{_col_letter(len(names))}{last_row}"
         xt = XTable(displayName=f"T{n:02d}_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", ref=ref)
@@ -307,7 +321,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         ws.cell(row=i, column=5, value=f_sum).number_format = "#,##0.00"
         ws.cell(row=i, column=6, value=f"=D{i}-E{i}").number_format = "#,##0.00"
         ws.cell(row=i, column=7, value=f_tol).number_format = "0.000"
-        _text_cell(ws, i, 8, layout.addr(c.total, False) + " ← " + args.replace("$", ""))
+        _text_cell(ws, i, 8, layout.addr(c.total, False) + " ← " + layout.where(c.terms))
         ws.cell(row=i, column=9, value=f'=IF(ABS(F{i})<=G{i}+1E-9,"OK","FAIL")')
         _text_cell(ws, i, 10, "OK" if c.ok else "FAIL")
         pages = sorted({r.page for r in [c.total] + c.terms if r.page})
@@ -500,6 +514,19 @@ def _line_numbers(values) -> bool:
     return ints == list(range(ints[0], ints[0] + len(ints)))
 
 
+def _document_order(ws, hr: int, nrows: int, key_col: Optional[int]) -> List[int]:
+    """Sheet rows of a table body in the document's order: by 行号 when every row still carries
+    its own (the user sorted the Table), else as they stand."""
+    rows = list(range(hr + 1, hr + 1 + nrows))
+    if key_col is None:
+        return rows
+    keys = [ws.cell(row=er, column=key_col).value for er in rows]
+    if all(isinstance(k, int) and not isinstance(k, bool) for k in keys) and sorted(keys) == [
+            row_key(i) for i in range(nrows)]:
+        return [er for _, er in sorted(zip(keys, rows))]
+    return rows
+
+
 def read_workbook(path: str) -> Document:
     """Read a workbook written by :func:`write_workbook` back into a Document.
 
@@ -584,7 +611,8 @@ def read_workbook(path: str) -> Document:
             if v is None:
                 break
             names.append(str(v))
-        ncols = len(names) - len(EXTRA_COLS)
+        keyed = bool(names) and names[-1].startswith(ROW_KEY_COL)  # not in workbooks written before 行号
+        ncols = len(names) - len(EXTRA_COLS) - keyed
         if ncols < 1 or not all(n.startswith(x) for n, x in zip(names[ncols:], EXTRA_COLS)):
             raise InputError(f"sheet {sname}: the table header row is not where {META_SHEET} says "
                              f"(rows inserted or deleted above it?), {path}", hint="import the PDF again")
@@ -601,8 +629,7 @@ def read_workbook(path: str) -> Document:
             numeric_cols |= {j for j in range(1, ncols + 1) if not _LABEL_HEAD_RE.search(names[j - 1].split("/")[-1])
                              and not _line_numbers([ws.cell(row=hr + 1 + i, column=j).value for i in range(nrows)])}
         rows = []
-        for i in range(nrows):
-            er = hr + 1 + i
+        for er in _document_order(ws, hr, nrows, len(names) if keyed else None):
             page = ws.cell(row=er, column=ncols + 3).value
             page = page if isinstance(page, int) else None
             cells = []
@@ -721,7 +748,7 @@ def check_rows(doc: Document) -> List[List]:
         f_total, f_sum, f_tol, args = check_formulas(layout, c)
         pages = sorted({r.page for r in [c.total] + c.terms if r.page})
         rows.append([i - 4, c.id, c.label, f_total, f_sum, f"=D{i}-E{i}", f_tol,
-                     layout.addr(c.total, False) + " <- " + args.replace("$", ""),
+                     layout.addr(c.total, False) + " <- " + layout.where(c.terms),
                      f'=IF(ABS(F{i})<=G{i}+1E-9,"OK","FAIL")', "OK" if c.ok else "FAIL",
                      ",".join(map(str, pages))])
     return rows
@@ -735,10 +762,11 @@ def sheet_rows(doc: Document) -> Dict[str, List[List]]:
         key = layout.keys[id(t)]
         rows: List[List] = [[t.title], []]
         rows += [list(h) for h in t.header]
-        rows.append(_unique(list(t.columns) + EXTRA_COLS))
-        for r in t.rows:
+        rows.append(_unique(list(t.columns) + EXTRA_COLS + [ROW_KEY_COL]))
+        for i, r in enumerate(t.rows):
             vals = [c.value if c.value is not None else (c.text or None) for c in r.cells]
-            vals += [r.code, {1: "类", 2: "款", 3: "项"}.get(r.level) if r.level else None, r.page]
+            vals += [None] * (len(t.columns) - len(vals))
+            vals += [r.code, {1: "类", 2: "款", 3: "项"}.get(r.level) if r.level else None, r.page, row_key(i)]
             rows.append(vals)
         out[layout.sheets[key]] = rows
     return out
