@@ -5,14 +5,17 @@ compared table (values of every period, 增减额, 增减率, 执行率, added/r
 flags), 核对 (narrative 比上年 claims checked against the earlier year) and 文件
 (the periods, their source files and the warnings of the comparison).
 
-Numbers are written as numbers ('#,##0.00'), rates as percent numbers ('0.00%');
-an undefined rate (last year 0) is the explicit text "∞（上年为0）".
+Numbers are written as numbers ('#,##0.00'), rates as percent numbers ('0.00%'). 增减额 and
+增减率 are live formulas over the year columns of their row (a value corrected by hand
+propagates); a rate is a number or blank, and why it is blank (上年为0, 新增, 取消) is said in
+its own 增减说明 column. 执行率 stays a written value; undefined, it is "∞（预算为0）".
+Each year has its own 来源 column: file, table and page of the value.
 """
 from __future__ import annotations
 
 import sys
 from decimal import Decimal
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from xlbudget.compare.core import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
                                    TableComparison)
@@ -60,25 +63,31 @@ def _set_value(ws, row: int, col: int, v: Optional[Decimal], absent: bool = Fals
     return c
 
 
-def _set_change(ws, row: int, col: int, ch: Optional[Change]):
-    """增减额 at col, 增减率 at col + 1."""
+def change_formulas(cur: str, base: str) -> Tuple[str, str, str]:
+    """增减额, 增减率 and 增减说明 of the cell ``cur`` against ``base`` (A1 addresses of one row) as
+    live formulas: a value corrected by hand propagates. Blank in both years stays blank (never
+    0); the rate is a number or blank, never text: an undefined rate is said in 增减说明."""
+    amount = f'=IF(AND({cur}="",{base}=""),"",N({cur})-N({base}))'
+    rate = f'=IF(N({base})=0,"",(N({cur})-N({base}))/N({base}))'
+    status = f'=IF(AND(N({base})=0,N({cur})<>0),"{BASE_ZERO}","")'
+    return amount, rate, status
+
+
+def _set_change(ws, row: int, col: int, ch: Optional[Change], cur: str, base: str):
+    """增减额 at col, 增减率 at col + 1, 增减说明 at col + 2, over the value cells ``cur`` and ``base``
+    (column letters). A row absent from one of the two tables is 新增 / 取消 there."""
     from openpyxl.styles import Font
 
     if ch is None:
         return
-    a = ws.cell(row=row, column=col)
-    if ch.amount is not None:
-        a.value = float(ch.amount)
-        a.number_format = NUM_FMT
-    r = ws.cell(row=row, column=col + 1)
-    if ch.rate is not None:
-        r.value = float(ch.rate / 100)
-        r.number_format = PCT_FMT
-    elif ch.flag == BASE_ZERO:
-        r.value = "∞（上年为0）"
-    elif ch.flag in (ADDED, REMOVED):
-        r.value = ch.flag
-        r.font = Font(color="C00000" if ch.flag == REMOVED else "006100")
+    amount, rate, status = change_formulas(f"{cur}{row}", f"{base}{row}")
+    ws.cell(row=row, column=col, value=amount).number_format = NUM_FMT
+    ws.cell(row=row, column=col + 1, value=rate).number_format = PCT_FMT
+    if ch.flag in (ADDED, REMOVED):
+        s = ws.cell(row=row, column=col + 2, value=ch.flag)
+        s.font = Font(color="C00000" if ch.flag == REMOVED else "006100")
+    else:
+        ws.cell(row=row, column=col + 2, value=status)
 
 
 def _set_ratio(ws, row: int, col: int, ra: Optional[Ratio]):
@@ -106,11 +115,12 @@ def _style_header(ws, rows: Sequence[int], ncols: int):
 
 
 def _column_plan(comp: Comparison) -> List[tuple]:
-    """Sub-columns of one measure: ('v', period) | ('d', period) | ('r', period) | ('x', pair index)."""
+    """Sub-columns of one measure: ('v', period) | ('d', period) | ('r', period) | ('s', period)
+    | ('x', pair index): values, 增减额, 增减率, 增减说明, 执行率."""
     plan = [("v", p.index) for p in comp.periods]
     for p in comp.periods:
         if comp.bases[p.index] is not None:
-            plan += [("d", p.index), ("r", p.index)]
+            plan += [("d", p.index), ("r", p.index), ("s", p.index)]
     plan += [("x", k) for k in range(len(comp.exec_pairs))]
     return plan
 
@@ -118,10 +128,10 @@ def _column_plan(comp: Comparison) -> List[tuple]:
 def _plan_label(comp: Comparison, kind: str, idx: int) -> str:
     if kind == "v":
         return comp.periods[idx].label
-    if kind in ("d", "r"):
+    if kind in ("d", "r", "s"):
         b = comp.bases[idx]
         vs = f"{comp.periods[idx].label}比{comp.periods[b].label}"
-        return ("增减额\n" if kind == "d" else "增减率\n") + vs
+        return {"d": "增减额\n", "r": "增减率\n", "s": "增减说明\n"}[kind] + vs
     bi, fi = comp.exec_pairs[idx]
     return f"预算执行率\n{comp.periods[fi].year}年（决算/预算）"
 
@@ -149,10 +159,15 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
     flag_col = col
     ws.cell(row=top, column=flag_col, value="增减项目")
     ws.merge_cells(start_row=top, start_column=flag_col, end_row=top + 1, end_column=flag_col)
+    # one source column per period: each year's value cites its own file and page
     src_col = flag_col + 1
+    last_col = src_col + len(comp.periods) - 1
     ws.cell(row=top, column=src_col, value="来源")
-    ws.merge_cells(start_row=top, start_column=src_col, end_row=top + 1, end_column=src_col)
-    _style_header(ws, [top, top + 1], src_col)
+    if last_col > src_col:
+        ws.merge_cells(start_row=top, start_column=src_col, end_row=top, end_column=last_col)
+    for p in comp.periods:
+        _text(ws, top + 1, src_col + p.index, p.label)
+    _style_header(ws, [top, top + 1], last_col)
     ws.row_dimensions[top + 1].height = 45
     r = top + 2
     from openpyxl.styles import Font
@@ -175,7 +190,9 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
                     absent = not it.present[idx] and tc.present[idx] if tc.key != "总览" else False
                     _set_value(ws, r, c0 + k, vals[idx], absent=absent)
                 elif kind == "d":
-                    _set_change(ws, r, c0 + k, it.changes.get(m, [None] * len(comp.periods))[idx])
+                    ch = it.changes.get(m, [None] * len(comp.periods))[idx]
+                    cur, base = (get_column_letter(c0 + plan.index(("v", i))) for i in (idx, comp.bases[idx]))
+                    _set_change(ws, r, c0 + k, ch, cur, base)
                 elif kind == "x":
                     ex = it.execution.get(m)
                     _set_ratio(ws, r, c0 + k, ex[idx] if ex else None)
@@ -183,16 +200,17 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
                 [f"{comp.periods[i].label}{REMOVED}" for i in it.removed_in]
         if flags:
             _text(ws, r, flag_col, "；".join(flags))
-        src = next((s for s in reversed(it.sources) if s), "") if it.sources else ""
-        if src:
-            _text(ws, r, src_col, src)
+        for p, src in enumerate(it.sources):
+            if src:
+                _text(ws, r, src_col + p, src)
         r += 1
     ws.freeze_panes = ws.cell(row=top + 2, column=nlead + 1)
     widths = {1: 12, 2: 34, 3: 6} if with_code else {1: 16}
-    for j in range(1, src_col + 1):
+    for j in range(1, last_col + 1):
         ws.column_dimensions[get_column_letter(j)].width = widths.get(j, 14)
     ws.column_dimensions[get_column_letter(flag_col)].width = 24
-    ws.column_dimensions[get_column_letter(src_col)].width = 40
+    for j in range(src_col, last_col + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 40
     return r - 1
 
 
