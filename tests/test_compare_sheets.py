@@ -5,12 +5,11 @@ status (上年为0 / 新增 / 取消) in 增减说明; each year's value cites i
 Real values: 江苏省委办公厅 2018 and 2019 budget tables (支出总计 24,458.43 on page 3 of the 2018 PDF,
 27,664.22 on page 1 of the 2019 PDF; 行政运行 2013101 8,072.29 and 9,370.12)."""
 from decimal import Decimal as D
-from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import REAL, need
+
 from xlbudget.compare.core import ADDED, BASE_ZERO, compare
 from xlbudget.model import Cell, Document, Row, Table
 from xlbudget.write.compare_sheets import write_comparison

@@ -14,9 +14,9 @@ stay what the rule engine found in the PDF:
 """
 import openpyxl
 import pytest
+from conftest import RENDERED, imported, need
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from conftest import RENDERED, imported, need
 from xlbudget.checks import rules
 from xlbudget.write.recalc import computed_values, find_soffice
 from xlbudget.write.workbook import CHECK_SHEET, read_workbook, write_workbook
@@ -141,6 +141,25 @@ def test_a_sorted_workbook_reads_back_in_the_documents_order(written, tmp_path):
     b03, b03b = doc.table("b03"), back.table("b03")
     assert [r.code for r in b03b.rows] == [r.code for r in b03.rows]
     assert [[c.value for c in r.cells] for r in b03b.rows] == [[c.value for c in r.cells] for r in b03.rows]
-    errors = lambda fs: sorted((f.id, f.message) for f in fs if f.severity == "error")  # noqa: E731
+    errors = lambda fs: sorted((f.id, f.message) for f in fs if f.severity == "error")
     assert len(errors(rules.check(back))) == 12
+    assert errors(rules.check(back)) == errors(rules.check(doc))
+
+
+def test_a_workbook_written_before_row_keys_still_reads(written, tmp_path):
+    """Workbooks written before 行号 existed end with 页码: they read as before."""
+    wb = openpyxl.load_workbook(written)
+    for ws in table_sheets(wb):
+        t = _table(ws)
+        c1, r1, c2, r2 = range_boundaries(t.ref)
+        assert ws.cell(row=r1, column=c2).value == "行号"
+        ws.delete_cols(c2)
+        t.ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2 - 1)}{r2}"
+        t.tableColumns = t.tableColumns[:-1]
+        t.autoFilter.ref = t.ref
+    p = tmp_path / "before.xlsx"
+    wb.save(p)
+    doc, back = seed_doc(), read_workbook(str(p))
+    assert [r.page for r in back.table("b03").rows] == [r.page for r in doc.table("b03").rows]
+    errors = lambda fs: sorted((f.id, f.message) for f in fs if f.severity == "error")
     assert errors(rules.check(back)) == errors(rules.check(doc))

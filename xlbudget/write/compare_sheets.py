@@ -19,8 +19,8 @@ from typing import List, Optional, Sequence, Tuple
 
 from xlbudget.compare.core import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
                                    TableComparison)
+from xlbudget.write.workbook import AMOUNT_FORMAT as NUM_FMT, east_asian_workbook, font, print_setup
 
-NUM_FMT = "#,##0.00"
 PCT_FMT = "0.00%"
 
 
@@ -76,8 +76,6 @@ def change_formulas(cur: str, base: str) -> Tuple[str, str, str]:
 def _set_change(ws, row: int, col: int, ch: Optional[Change], cur: str, base: str):
     """增减额 at col, 增减率 at col + 1, 增减说明 at col + 2, over the value cells ``cur`` and ``base``
     (column letters). A row absent from one of the two tables is 新增 / 取消 there."""
-    from openpyxl.styles import Font
-
     if ch is None:
         return
     amount, rate, status = change_formulas(f"{cur}{row}", f"{base}{row}")
@@ -85,7 +83,7 @@ def _set_change(ws, row: int, col: int, ch: Optional[Change], cur: str, base: st
     ws.cell(row=row, column=col + 1, value=rate).number_format = PCT_FMT
     if ch.flag in (ADDED, REMOVED):
         s = ws.cell(row=row, column=col + 2, value=ch.flag)
-        s.font = Font(color="C00000" if ch.flag == REMOVED else "006100")
+        s.font = font(color="C00000" if ch.flag == REMOVED else "006100")
     else:
         ws.cell(row=row, column=col + 2, value=status)
 
@@ -102,13 +100,13 @@ def _set_ratio(ws, row: int, col: int, ra: Optional[Ratio]):
 
 
 def _style_header(ws, rows: Sequence[int], ncols: int):
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
 
     thin = Side(style="thin", color="999999")
     for r in rows:
         for j in range(1, ncols + 1):
             c = ws.cell(row=r, column=j)
-            c.font = Font(bold=True)
+            c.font = font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
@@ -170,8 +168,6 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
     _style_header(ws, [top, top + 1], last_col)
     ws.row_dimensions[top + 1].height = 45
     r = top + 2
-    from openpyxl.styles import Font
-
     for it in tc.items:
         if with_code:
             _text(ws, r, 1, it.code or "")
@@ -181,7 +177,7 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
             _text(ws, r, 1, it.name)
         if it.is_total:
             for j in range(1, nlead + 1):
-                ws.cell(row=r, column=j).font = Font(bold=True)
+                ws.cell(row=r, column=j).font = font(bold=True)
         for m in tc.measures:
             c0 = starts[m]
             vals = it.values.get(m, [None] * len(comp.periods))
@@ -205,6 +201,7 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
                 _text(ws, r, src_col + p, src)
         r += 1
     ws.freeze_panes = ws.cell(row=top + 2, column=nlead + 1)
+    print_setup(ws, title_rows=top + 1)
     widths = {1: 12, 2: 34, 3: 6} if with_code else {1: 16}
     for j in range(1, last_col + 1):
         ws.column_dimensions[get_column_letter(j)].width = widths.get(j, 14)
@@ -218,8 +215,6 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
 
 def _overview(wb, comp: Comparison, used: set):
     from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.styles import Font
-
     ws = wb.active
     ws.title = _sheet_title("总览", used)
     depts = []
@@ -230,7 +225,7 @@ def _overview(wb, comp: Comparison, used: set):
         heading = "多部门对比（" + "、".join(depts) + "）：主要指标（万元）"
     else:
         heading = f"{comp.department or '（部门未识别）'} 跨年度对比：主要指标（万元）"
-    _text(ws, 1, 1, heading).font = Font(bold=True, size=13)  # starts with the department name
+    _text(ws, 1, 1, heading).font = font(bold=True, size=13)  # starts with the department name
     last = _write_items(ws, comp, comp.totals, top=3, with_code=False)
     n = len(comp.periods)
     if n == 0:
@@ -273,8 +268,6 @@ def _overview(wb, comp: Comparison, used: set):
 
 
 def _files_sheet(wb, comp: Comparison, used: set):
-    from openpyxl.styles import Font
-
     ws = wb.create_sheet(_sheet_title("文件", used))
     head = ["期间", "年度", "类型", "部门", "对比基期", "来源文件", "表中单位（对比按万元）"]
     for j, h in enumerate(head, start=1):
@@ -295,16 +288,17 @@ def _files_sheet(wb, comp: Comparison, used: set):
             r += 1
     if comp.warnings:
         r += 1
-        ws.cell(row=r, column=1, value="提示").font = Font(bold=True)
+        ws.cell(row=r, column=1, value="提示").font = font(bold=True)
         for w in comp.warnings:
             r += 1
             _text(ws, r, 1, w)
     for col, w in zip("ABCDEFG", (14, 8, 8, 30, 14, 80, 22)):
         ws.column_dimensions[col].width = w
+    print_setup(ws, title_rows=1)
 
 
 def _checks_sheet(wb, comp: Comparison, used: set):
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     ws = wb.create_sheet(_sheet_title("核对", used))
     head = ["期间", "对比基期", "主题", "叙述金额", "叙述增减额", "叙述增减率", "上年数", "应为增减额", "应为增减率",
@@ -337,7 +331,7 @@ def _checks_sheet(wb, comp: Comparison, used: set):
         if ch.status == "不一致":
             for j in range(1, len(head) + 1):
                 ws.cell(row=r, column=j).fill = bad
-            ws.cell(row=r, column=10).font = Font(bold=True, color="9C0006")
+            ws.cell(row=r, column=10).font = font(bold=True, color="9C0006")
         _text(ws, r, 11, ch.note)
         _text(ws, r, 12, ch.source)
         _text(ws, r, 13, c.text)
@@ -345,6 +339,7 @@ def _checks_sheet(wb, comp: Comparison, used: set):
     if not comp.checks:
         _text(ws, 2, 1, "叙述中没有可与上年核对的“比上年”表述")
     ws.freeze_panes = "A2"
+    print_setup(ws, title_rows=1)
     for col, w in zip("ABCDEFGHIJKLM", (12, 12, 28, 12, 12, 10, 12, 12, 10, 8, 50, 36, 70)):
         ws.column_dimensions[col].width = w
 
@@ -352,17 +347,14 @@ def _checks_sheet(wb, comp: Comparison, used: set):
 def write_comparison(comp: Comparison, path: str, warn=_stderr_warning) -> str:
     """Write the comparison workbook atomically (temp file in the same folder, then replace).
     A text cut to Excel's cell limit is said through ``warn`` (EXTRACT.text-cut)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
+    wb = east_asian_workbook()
     used: set = set()
     _overview(wb, comp, used)
     for tc in comp.tables:
         if not tc.items:
             continue
         ws = wb.create_sheet(_sheet_title(tc.name, used))
-        _text(ws, 1, 1, f"{tc.name}（万元）：按科目编码对齐，无编码时按名称").font = Font(bold=True, size=12)
+        _text(ws, 1, 1, f"{tc.name}（万元）：按科目编码对齐，无编码时按名称").font = font(bold=True, size=12)
         _write_items(ws, comp, tc, top=3, with_code=True)
     _checks_sheet(wb, comp, used)
     _files_sheet(wb, comp, used)

@@ -84,6 +84,89 @@ def _col_letter(n: int) -> str:
     return get_column_letter(n)
 
 
+# --- how the workbook reads: one amount format, an East Asian font, widths, print setup
+AMOUNT_FORMAT = "#,##0.00"  # every amount: thousands separators, two decimals (as disclosures print them)
+FONT_NAME = "等线"  # Excel's East Asian default since 2016 (WPS has it; LibreOffice substitutes a CJK font)
+GB2312_CHARSET = 134  # the font's character set: Simplified Chinese
+MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths in characters; longer text wraps
+FAIL_FILL, LINK_COLOR = "FFC7CE", "0563C1"  # Excel's "bad" red and hyperlink blue
+
+
+def amount_format(value: Decimal) -> str:
+    """:data:`AMOUNT_FORMAT`, with room for more decimals when the PDF printed more (never hide one)."""
+    extra = -value.as_tuple().exponent - 2 if isinstance(value.as_tuple().exponent, int) else 0
+    return AMOUNT_FORMAT + "#" * max(0, extra)
+
+
+def font(**kw):
+    """An openpyxl Font in the workbook's East Asian face (bold, size, color… as keywords)."""
+    from openpyxl.styles import Font
+
+    kw.setdefault("size", 11)
+    return Font(name=FONT_NAME, charset=GB2312_CHARSET, **kw)
+
+
+def east_asian_workbook():
+    """A new openpyxl Workbook whose default font and theme fonts are :data:`FONT_NAME`."""
+    from openpyxl import Workbook
+    from openpyxl.utils.indexed_list import IndexedList
+    from openpyxl.writer.theme import theme_xml
+
+    wb = Workbook()
+    wb._fonts = IndexedList([font(size=11)])  # style 0: every cell without a font of its own
+    ea = f'<a:ea typeface="{FONT_NAME}"/>'
+    wb.loaded_theme = re.sub(r'<a:font script="Hans" typeface="[^"]*"/>', f'<a:font script="Hans" typeface="{FONT_NAME}"/>',
+                             theme_xml.replace('<a:ea typeface=""/>', ea))
+    return wb
+
+
+def display_width(text) -> int:
+    """Width of ``text`` in Excel character units: a CJK (wide) character counts double."""
+    import unicodedata
+
+    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                for line in str(text).splitlines()), default=0)
+
+
+def fit_columns(ws, first_row: int, last_row: int, ncols: int, head_row: Optional[int] = None) -> None:
+    """Each column as wide as its widest text or number (within MIN_WIDTH..MAX_WIDTH); a Table
+    header names its column by the last part of a joined printed header and wraps."""
+    from openpyxl.styles import Alignment
+
+    for j in range(1, ncols + 1):
+        w = 0
+        for r in range(first_row, last_row + 1):
+            v = ws.cell(row=r, column=j).value
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                w = max(w, len(f"{v:,.2f}"))
+            elif v is not None:
+                w = max(w, display_width(v))
+        if head_row is not None:
+            c = ws.cell(row=head_row, column=j)
+            w = max(w, display_width(str(c.value or "").split("/")[-1]))
+            c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[_col_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, w + 2))
+
+
+def print_setup(ws, title_rows: int = 0) -> None:
+    """Landscape A4, fit to one page wide, the first ``title_rows`` rows repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+
+
+def link(c, sheet: str, coord: str) -> None:
+    """An internal hyperlink from cell ``c`` to ``'sheet'!coord``."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    c.hyperlink = Hyperlink(ref=c.coordinate, location=f"'{sheet}'!{coord}")
+    c.font = font(color=LINK_COLOR, underline="single")
+
+
 class Layout:
     """Where each table body cell lands: sheet name, first data row, columns, and the row key.
 
@@ -148,7 +231,7 @@ _text_cell = text_cell  # the one helper, under its former name
 def _set_value(ws, row: int, col: int, cell: Cell):
     if cell.value is not None:
         c = ws.cell(row=row, column=col, value=cell.value)
-        c.number_format = "#,##0.00" if cell.value.as_tuple().exponent == -2 else "#,##0.##########"
+        c.number_format = amount_format(cell.value)
         return c
     if cell.text.strip():
         return _text_cell(ws, row, col, cell.text)
@@ -189,8 +272,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                    checks: Optional[List[rules.Check]] = None) -> str:
     """Write the template workbook atomically (temp file + rename). Returns ``path``.
     ``findings`` and ``checks``, when the caller has run the rules already, are not computed again."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.worksheet.table import Table as XTable, TableStyleInfo
 
     if findings is None or checks is None:
@@ -198,10 +280,10 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         findings = engine_findings if findings is None else findings
         checks = engine_checks if checks is None else checks
     layout = Layout(doc)
-    wb = Workbook()
+    wb = east_asian_workbook()
     meta = wb.active
     meta.title = META_SHEET
-    bold = Font(bold=True)
+    bold = font(bold=True)
     grey = PatternFill("solid", fgColor="DDDDDD")
 
     # --- metadata
@@ -229,7 +311,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         key = keys[id(t)]
         sname = layout.sheets[key]
         ws = wb.create_sheet(sname)
-        _text_cell(ws, 1, 1, t.title or classify.sheet_name(t.kind)).font = Font(bold=True, size=12)
+        _text_cell(ws, 1, 1, t.title or classify.sheet_name(t.kind)).font = font(bold=True, size=12)
         pages = f"{min(t.pages)}-{max(t.pages)}" if t.pages else ""
         _text_cell(ws, 2, 1, f"单位：{t.unit or doc.unit or '未注明'}　页码：{pages}　印制标签：{t.label or ''}"
                    + ("　注：本表无数据" if t.empty else ""))
@@ -260,8 +342,8 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         xt = XTable(displayName=f"T{n:02d}_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", ref=ref)
         xt.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(xt)
-        for j in range(1, len(names) + 1):
-            ws.column_dimensions[_col_letter(j)].width = 14 if j > 2 else 22
+        fit_columns(ws, hr + 1, last_row, len(names), head_row=hr)
+        print_setup(ws, title_rows=hr)
         ws.freeze_panes = ws.cell(row=hr + 1, column=1)
         vals = [sname, t.kind, t.title, t.label or "", t.unit or "", ",".join(map(str, t.pages)),
                 len(t.header), len(t.rows), "是" if t.empty else ""]
@@ -273,11 +355,11 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     meta.column_dimensions["A"].width = 22
     meta.column_dimensions["B"].width = 40
     meta.column_dimensions["C"].width = 50
+    print_setup(meta)
 
     # --- overview: main totals and the state of the checks
     ov = wb.create_sheet(OVERVIEW_SHEET, 1)
-    _text_cell(ov, 1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览").font = Font(bold=True,
-                                                                                                    size=12)
+    _text_cell(ov, 1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览").font = font(bold=True, size=12)
     for j, h in enumerate(["指标", f"金额（{doc.unit or '万元'}）", "来源"], start=1):
         c = ov.cell(row=3, column=j, value=h)
         c.font, c.fill = bold, grey
@@ -286,7 +368,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     r = 4
     for subject, (value, where) in main_totals(doc).items():
         _text_cell(ov, r, 1, subject)
-        ov.cell(row=r, column=2, value=value).number_format = "#,##0.00"
+        ov.cell(row=r, column=2, value=value).number_format = AMOUNT_FORMAT
         _text_cell(ov, r, 3, where)
         r += 1
     r += 1
@@ -299,6 +381,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     ov.column_dimensions["A"].width = 24
     ov.column_dimensions["B"].width = 16
     ov.column_dimensions["C"].width = 60
+    print_setup(ov, title_rows=3)
 
     # --- checks as live formulas
     ws = wb.create_sheet(CHECK_SHEET)
@@ -329,6 +412,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     for col, w in zip("ABCDEFGHIJK", (6, 10, 50, 12, 12, 10, 8, 50, 8, 8, 8)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "A5"
+    _check_sheet_looks(ws, layout, checks)
 
     # --- narrative claims
     ws = wb.create_sheet(CLAIM_SHEET)
@@ -341,7 +425,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 1, cl.subject)
         for j, v in ((2, cl.amount), (3, cl.share), (4, cl.change), (5, cl.change_rate), (7, cl.execution_rate)):
             if v is not None:
-                ws.cell(row=i, column=j, value=v)
+                ws.cell(row=i, column=j, value=v).number_format = AMOUNT_FORMAT
         if cl.change_rate_infinite:
             _text_cell(ws, i, 6, "∞")
         if cl.page:
@@ -352,8 +436,9 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         if cl.qualifier:
             _text_cell(ws, i, 11, cl.qualifier)
         if cl.budget is not None:
-            ws.cell(row=i, column=12, value=cl.budget)
+            ws.cell(row=i, column=12, value=cl.budget).number_format = AMOUNT_FORMAT
     ws.column_dimensions["I"].width = 80
+    print_setup(ws, title_rows=1)
 
     # --- findings
     ws = wb.create_sheet(FINDING_SHEET)
@@ -367,7 +452,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 3, f.message)
         for j, v in ((4, f.actual), (5, f.expected), (6, f.tolerance)):
             if v is not None:
-                ws.cell(row=i, column=j, value=v)
+                ws.cell(row=i, column=j, value=v).number_format = AMOUNT_FORMAT
         cells = [layout.addr(r, False) for r in f.cells if r.table in layout.sheets]
         _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
         pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
@@ -381,8 +466,41 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                              f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
     ws.column_dimensions["C"].width = 90
     ws.column_dimensions["G"].width = 40
+    _finding_sheet_looks(ws, layout, findings)
 
     return save_atomic(wb, path)
+
+
+def _check_sheet_looks(ws, layout: Layout, checks) -> None:
+    """校验: FAIL rows red (conditional: it follows the live result), a filter on the header,
+    each row's 涉及单元格 linked to its total, printed landscape with the header on every page."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    last = 4 + max(1, len(checks))
+    ws.conditional_formatting.add(f"A5:K{last}", FormulaRule(formula=['$I5="FAIL"'],
+                                                             fill=PatternFill("solid", bgColor=FAIL_FILL)))
+    ws.auto_filter.ref = f"A4:K{last}"
+    for i, c in enumerate(checks, start=5):
+        if c.total.table in layout.sheets:
+            link(ws.cell(row=i, column=8), layout.sheets[c.total.table], layout.cell(c.total))
+    print_setup(ws, title_rows=4)
+
+
+def _finding_sheet_looks(ws, layout: Layout, findings) -> None:
+    """问题: each finding linked to its first cell (its page is in 页码), errors red, a filter."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    last = 1 + max(1, ws.max_row - 1)
+    ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=['$B2="error"'],
+                                                             fill=PatternFill("solid", bgColor=FAIL_FILL)))
+    ws.auto_filter.ref = f"A1:H{last}"
+    for i, f in enumerate(findings, start=2):
+        first = next((r for r in f.cells if r.table in layout.sheets), None)
+        if first is not None:
+            link(ws.cell(row=i, column=7), layout.sheets[first.table], layout.cell(first))
+    print_setup(ws, title_rows=1)
 
 
 def save_atomic(wb, path: str) -> str:
