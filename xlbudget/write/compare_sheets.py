@@ -19,7 +19,8 @@ from typing import List, Optional, Sequence, Tuple
 
 from xlbudget.compare.core import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
                                    TableComparison)
-from xlbudget.write.workbook import AMOUNT_FORMAT as NUM_FMT, east_asian_workbook, font, print_setup
+from xlbudget.write.workbook import (AMOUNT_FORMAT as NUM_FMT, MAX_WIDTH, display_width, east_asian_workbook, font,
+                                     print_setup)
 
 PCT_FMT = "0.00%"
 
@@ -202,7 +203,10 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
         r += 1
     ws.freeze_panes = ws.cell(row=top + 2, column=nlead + 1)
     print_setup(ws, title_rows=top + 1)
+    name_col = 2 if with_code else 1  # as wide as its longest name (CJK counts double)
+    name_w = max([display_width(ws.cell(row=i, column=name_col).value or "") for i in range(top + 2, r)], default=0)
     widths = {1: 12, 2: 34, 3: 6} if with_code else {1: 16}
+    widths[name_col] = min(MAX_WIDTH, max(widths[name_col], name_w + 2))
     for j in range(1, last_col + 1):
         ws.column_dimensions[get_column_letter(j)].width = widths.get(j, 14)
     ws.column_dimensions[get_column_letter(flag_col)].width = 24

@@ -163,7 +163,7 @@ def link(c, sheet: str, coord: str) -> None:
     """An internal hyperlink from cell ``c`` to ``'sheet'!coord``."""
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    c.hyperlink = Hyperlink(ref=c.coordinate, location=f"'{sheet}'!{coord}")
+    c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{quoted_sheet(sheet)}!{coord}")
     c.font = font(color=LINK_COLOR, underline="single")
 
 
@@ -195,11 +195,11 @@ class Layout:
         ``INDEX('表'!$C:$C,MATCH(7,'表'!$M:$M,0))`` (a reference, so SUM, COUNT and N treat it
         as the cell itself); ``absolute=False`` gives the A1 address where it was written
         (``'表'!C12``, for reading and for links)."""
+        sheet = quoted_sheet(self.sheets[ref.table])
         if not absolute:
-            return f"'{self.sheets[ref.table]}'!{self.cell(ref)}"
-        sheet = self.sheets[ref.table]
+            return f"{sheet}!{self.cell(ref)}"
         col, key_col = _col_letter(ref.col + 1), _col_letter(self.key_col[ref.table])
-        return f"INDEX('{sheet}'!${col}:${col},MATCH({row_key(ref.row)},'{sheet}'!${key_col}:${key_col},0))"
+        return f"INDEX({sheet}!${col}:${col},MATCH({row_key(ref.row)},{sheet}!${key_col}:${key_col},0))"
 
     def cell(self, ref: CellRef) -> str:
         """A1 coordinate (no sheet) where ``ref`` was written."""
@@ -218,6 +218,11 @@ class Layout:
                 out.append(self.addr(a, False) + ("" if a is b else f":{self.cell(b)}"))
             run = [r]
         return ",".join(out)
+
+
+def quoted_sheet(name: str) -> str:
+    """A sheet name as formulas and links write it: in quotes, a quote inside doubled."""
+    return "'" + name.replace("'", "''") + "'"
 
 
 def row_key(row: int) -> int:
@@ -647,6 +652,9 @@ def _document_order(ws, hr: int, nrows: int, key_col: Optional[int]) -> List[int
 
 def read_workbook(path: str) -> Document:
     """Read a workbook written by :func:`write_workbook` back into a Document.
+
+    A table sheet whose Table was sorted is read in the document's order (by 行号, the last
+    column); a workbook written before 行号 existed reads as before.
 
     Hand edits: a number typed as text in an amount column, or a formula there, is read as a
     number (its cached value, or a plain-number formula evaluated) with a warning; a formula
