@@ -16,8 +16,8 @@ stay what the rule engine found in the PDF:
 """
 import openpyxl
 import pytest
-from openpyxl.formula.translate import Translator
 from conftest import RENDERED, imported, need
+from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from xlbudget.checks import rules
