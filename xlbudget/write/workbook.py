@@ -637,17 +637,30 @@ def _line_numbers(values) -> bool:
     return ints == list(range(ints[0], ints[0] + len(ints)))
 
 
-def _document_order(ws, hr: int, nrows: int, key_col: Optional[int]) -> List[int]:
-    """Sheet rows of a table body in the document's order: by 行号 when every row still carries
-    its own (the user sorted the Table), else as they stand."""
+def _document_order(ws, hr: int, nrows: int, key_col: Optional[int], warnings: List[str]) -> List[int]:
+    """Sheet rows of a table body in the document's order: by 行号 when every row of the document
+    is still there with its own (the user sorted the Table, or inserted rows in it: a row without
+    行号 that holds something is not ours and is said, not read); else as they stand."""
+    from openpyxl.utils import range_boundaries
+
     rows = list(range(hr + 1, hr + 1 + nrows))
     if key_col is None:
         return rows
-    keys = [ws.cell(row=er, column=key_col).value for er in rows]
-    if all(isinstance(k, int) and not isinstance(k, bool) for k in keys) and sorted(keys) == [
-            row_key(i) for i in range(nrows)]:
-        return [er for _, er in sorted(zip(keys, rows))]
-    return rows
+    last = max([range_boundaries(t.ref)[3] for t in ws.tables.values()] + [hr + nrows])
+    found: Dict[int, int] = {}
+    foreign: List[int] = []
+    for er in range(hr + 1, last + 1):
+        k = ws.cell(row=er, column=key_col).value
+        if isinstance(k, int) and not isinstance(k, bool) and row_key(0) <= k <= row_key(nrows - 1) and k not in found:
+            found[k] = er
+        elif any(ws.cell(row=er, column=j).value not in (None, "") for j in range(1, key_col + 1)):
+            foreign.append(er)
+    if len(found) < nrows:
+        return rows
+    if foreign:
+        warnings.append(f"{ws.title}: rows {', '.join(map(str, foreign[:12]))} have no {ROW_KEY_COL} (added by hand?) "
+                        "and are not read")
+    return [found[k] for k in sorted(found)]
 
 
 def read_workbook(path: str) -> Document:
@@ -755,7 +768,7 @@ def read_workbook(path: str) -> Document:
             numeric_cols |= {j for j in range(1, ncols + 1) if not _LABEL_HEAD_RE.search(names[j - 1].split("/")[-1])
                              and not _line_numbers([ws.cell(row=hr + 1 + i, column=j).value for i in range(nrows)])}
         rows = []
-        for er in _document_order(ws, hr, nrows, len(names) if keyed else None):
+        for er in _document_order(ws, hr, nrows, len(names) if keyed else None, warnings):
             page = ws.cell(row=er, column=ncols + 3).value
             page = page if isinstance(page, int) else None
             cells = []
