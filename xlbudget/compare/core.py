@@ -445,6 +445,7 @@ class _RawItem:
     level: Optional[int]
     is_total: bool
     values: Dict[str, Optional[Decimal]]
+    page: Optional[int] = None
 
 
 def _amount_cols(t: Table) -> List[int]:
@@ -506,7 +507,7 @@ def _items_of(t: Table) -> List[_RawItem]:
                         vals.setdefault(m, r.cells[a].value if a < len(r.cells) else None)
                     is_total = bool(TOTAL_LABEL_RE.match(norm_label(label)))
                     add(f"{side}:{norm_label(label)}",
-                        _RawItem("", None, f"{side}：{label}", None, is_total, vals))
+                        _RawItem("", None, f"{side}：{label}", None, is_total, vals, r.page))
             return items
     measure_cols = [a for a in amounts if a not in labels or not t.rows]
     names = {}
@@ -529,7 +530,7 @@ def _items_of(t: Table) -> List[_RawItem]:
         vals = {names[a]: (r.cells[a].value if a < len(r.cells) else None) for a in measure_cols}
         if not name and not r.code and all(v is None for v in vals.values()):
             continue
-        add(key, _RawItem("", r.code, name or key, r.level, bool(r.is_total) or key == "合计", vals))
+        add(key, _RawItem("", r.code, name or key, r.level, bool(r.is_total) or key == "合计", vals, r.page))
     return items
 
 
@@ -600,12 +601,14 @@ def _compute(items: List[Item], measures: List[str], bases, pairs, table_present
 def _compare_tables(periods: List[Period], bases, pairs) -> List[TableComparison]:
     n = len(periods)
     per_period: List[Dict[str, Table]] = []
+    origin: Dict[int, str] = {}  # id(table) -> source file of its document
     for p in periods:
         merged: Dict[str, Table] = {}
         for d in p.docs:
             for k, t in _doc_tables(d).items():
                 if k not in merged or (len(t.rows) > len(merged[k].rows)):
                     merged[k] = t
+                    origin[id(t)] = d.source
         per_period.append(merged)
     keys = _merge_order([list(m.keys()) for m in reversed(per_period)])
     fam_rank = {k: i for i, k in enumerate(FAMILY_ORDER)}
@@ -633,7 +636,7 @@ def _compare_tables(periods: List[Period], bases, pairs) -> List[TableComparison
                 it.level = it.level or ri.level
                 it.is_total = it.is_total or ri.is_total
                 it.present[p] = True
-                it.sources[p] = tables[p].title or tables[p].kind
+                it.sources[p] = cite(origin[id(tables[p])], tables[p], ri.page)
                 for m, v in ri.values.items():
                     it.values.setdefault(m, [None] * n)[p] = v
         present = [t is not None for t in tables]
@@ -802,13 +805,16 @@ def _lookup(doc: Document, subject: str) -> Optional[Tuple[Decimal, str]]:
     """(value, where) of a main subject in one document."""
     final = doc.kind == FINAL
     for t in _candidates(doc, subject):
-        where = f"{os.path.basename(doc.source)} {t.title or classify.sheet_name(t.kind)}"
         got = _lookup_in(t, subject, final)
         if got is not None:
             v, i, j = got
-            page = t.rows[i].page if i < len(t.rows) else None
-            return v, where + (f" 第{page}页" if page else "")
+            return v, cite(doc.source, t, t.rows[i].page if i < len(t.rows) else None)
     return None
+
+
+def cite(source: str, t: Table, page: Optional[int]) -> str:
+    """Where a value comes from: file, table and page (``2019年预算.pdf 收支预算总表 第4页``)."""
+    return f"{os.path.basename(source)} {t.title or classify.sheet_name(t.kind)}" + (f" 第{page}页" if page else "")
 
 
 _CODE_LEN = {"类": 3, "款": 5, "项": 7}
