@@ -530,8 +530,9 @@ def _check_sheet_looks(ws, layout: Layout, checks) -> None:
                                                              fill=PatternFill("solid", bgColor=FAIL_FILL)))
     ws.auto_filter.ref = f"A4:K{last}"
     for i, c in enumerate(checks, start=5):
-        if c.total.table in layout.sheets:
-            link(ws.cell(row=i, column=8), layout.sheets[c.total.table], layout.cell(c.total))
+        first = c.cells[0]  # the total of a sum, the printed figure (or the numerator) of a ratio
+        if first.table in layout.sheets:
+            link(ws.cell(row=i, column=8), layout.sheets[first.table], layout.cell(first))
     print_setup(ws, title_rows=4)
 
 
