@@ -68,14 +68,14 @@ def test_fail_rows_are_highlighted_and_the_check_sheet_filters(wb):
     rules_by_range = {str(k.sqref): [r.formula for r in v] for k, v in ws.conditional_formatting._cf_rules.items()}
     assert rules_by_range[f"A5:K{last}"] == [['$I5="FAIL"']]
     # the 涉及单元格 of the 20103 SPLIT row links to the printed 合计 495.55
-    row = next(r for r in ws.iter_rows(min_row=5) if r[1].value == "SPLIT" and r[2].value == "20103: 合计 = 基本支出 + 项目支出")
+    row = next(r for r in ws.iter_rows(min_row=5) if r[1].value == "SPLIT.total-columns" and r[2].value == "20103: 合计 = 基本支出 + 项目支出")
     sheet, coord = row[7].hyperlink.location.split("!")
     assert sheet.strip("'") == SHEET and wb[SHEET][coord].value == 495.55
 
 
 def test_each_finding_links_to_its_cell_and_shows_its_page(wb):
     ws = wb[FINDING_SHEET]
-    split = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "SPLIT" and r[2].value.startswith("20103"))
+    split = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "SPLIT.total-columns" and r[2].value.startswith("20103"))
     assert split[3].value == 495.55 and split[4].value == 139.75 and split[7].value == "5"
     sheet, coord = split[6].hyperlink.location.split("!")
     assert sheet == f"'{SHEET}'" and wb[SHEET][coord].value == 495.55
