@@ -3,19 +3,18 @@
 Exit codes (the same for every command): 0 ok; 1 checks failed, only with ``--strict``;
 2 usage or input error (one line on stderr: ``xlbudget: error: <what>, <which file>, <what to do>``).
 Results go to stdout, warnings and errors to stderr; ``-q`` keeps only errors, ``-v`` adds detail.
+
+Start-up is kept to a bare interpreter's: this module imports only argparse, os and sys at the
+top (``xlbudget --help`` never loads the model, pdfplumber, openpyxl, pandas or dask); every
+command imports what it needs when it runs.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import traceback
-from typing import List, Optional
 
 from xlbudget import __version__
-from xlbudget.model import InputError, OutputError, UsageError, XlbudgetError
-from xlbudget.paths import check_input
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_ERROR = 0, 1, 2
 WORKBOOK_EXT = (".xlsx",)
@@ -40,6 +39,8 @@ def warn(msg: str) -> None:
 
 def check_output(path: str, exts=WORKBOOK_EXT) -> str:
     """-o must name a workbook in an existing folder (folders are never created silently)."""
+    from xlbudget.model import OutputError, UsageError
+
     if not path.lower().endswith(exts):
         raise UsageError(f"-o must end with {' or '.join(exts)}, got {path}",
                          hint="xlbudget writes Excel workbooks; name the output e.g. out.xlsx")
@@ -53,6 +54,8 @@ def check_output(path: str, exts=WORKBOOK_EXT) -> str:
 
 def _cmd_import(a) -> int:
     from xlbudget.api import convert
+    from xlbudget.model import InputError, UsageError
+    from xlbudget.paths import check_input
     from xlbudget.write.workbook import write_workbook
 
     check_input(a.pdf)
@@ -76,6 +79,8 @@ def _cmd_import(a) -> int:
 
 
 def _cmd_validate(a) -> int:
+    import json
+
     from xlbudget import api
 
     res = api.evaluate(api.load(a.file))
@@ -102,6 +107,8 @@ def _cmd_validate(a) -> int:
 
 def _cmd_compare(a) -> int:
     from xlbudget import api
+    from xlbudget.model import UsageError
+    from xlbudget.paths import check_input
 
     if len(a.inputs) < 2:
         raise UsageError(f"compare needs at least 2 documents, got {len(a.inputs)}",
@@ -121,6 +128,7 @@ def _cmd_compare(a) -> int:
 
 def _cmd_batch(a) -> int:
     from xlbudget.batch import FAILED, OK, SKIPPED, run_batch
+    from xlbudget.model import UsageError
 
     if os.path.isfile(a.output) or a.output.lower().endswith((".xlsx", ".xlsm")):
         raise UsageError(f"batch -o is the output folder, got {a.output}", hint="give a folder, e.g. -o out")
@@ -181,8 +189,10 @@ def _error_line(msg: str) -> str:
     return "xlbudget: error: " + "".join(ch if ch.isprintable() else " " for ch in msg)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: "list[str] | None" = None) -> int:
     a = build_parser().parse_args(argv)  # usage errors: argparse prints usage and exits 2
+    from xlbudget.model import XlbudgetError
+
     _Out.quiet, _Out.verbose = bool(getattr(a, "quiet", False)), bool(getattr(a, "verbose", False))
     try:
         return a.func(a)
@@ -200,6 +210,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return EXIT_ERROR
     except Exception as e:  # a bug: one line, the traceback only with --verbose
         if _Out.verbose:
+            import traceback
+
             traceback.print_exc()
         print(_error_line(f"internal error {type(e).__name__}: {e}; please report it (-v shows the traceback)"),
               file=sys.stderr)
