@@ -132,8 +132,11 @@ def _cmd_batch(a) -> int:
 
     if os.path.isfile(a.output) or a.output.lower().endswith((".xlsx", ".xlsm")):
         raise UsageError(f"batch -o is the output folder, got {a.output}", hint="give a folder, e.g. -o out")
+    if a.scheduler and a.executor != "dask":
+        raise UsageError(f"--scheduler {a.scheduler} needs --executor dask", hint="add --executor dask")
     results = run_batch(a.folder, a.output, force=a.force, workers=a.workers,
-                        progress=not (a.no_progress or _Out.quiet), timeout=a.timeout)
+                        progress=not (a.no_progress or _Out.quiet), timeout=a.timeout, facts=a.facts,
+                        duckdb=a.duckdb, executor=a.executor, scheduler=a.scheduler)
     bad = [r for r in results if r.status in FAILED]
     n_ok = sum(r.status == OK for r in results)
     n_skip = sum(r.status == SKIPPED for r in results)
@@ -179,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=None,
                    help="seconds allowed per file before it is reported as timeout (default: %(default)s)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--facts", metavar="FOLDER.parquet",
+                   help="also write every value and finding to a Parquet fact store (a folder, one file per PDF)")
+    s.add_argument("--duckdb", metavar="FILE.duckdb", help="also write every value and finding to a DuckDB file")
+    s.add_argument("--executor", choices=("process", "dask"), default="process",
+                   help="local worker processes (default) or a dask.distributed cluster")
+    s.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="the dask scheduler to use (default: a LocalCluster of -j workers on this machine)")
     s.add_argument("--strict", action="store_true",
                    help="exit 1 when every file converted but some have failed checks (2 still wins on an error)")
     s.set_defaults(func=_cmd_batch)
