@@ -152,9 +152,9 @@ def _on_alarm(signum, frame):
 EXIT_ONCE_ENV = "XLBUDGET_TEST_EXIT_ONCE"
 
 
-def _exit_once(pdf: str) -> None:
+def _exit_once(rel: str) -> None:
     name, _, marker = os.environ.get(EXIT_ONCE_ENV, "").partition("|")
-    if name and marker and os.path.basename(pdf) == name:
+    if name and marker and os.path.basename(rel) == name:
         try:
             fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
@@ -172,7 +172,7 @@ def _task(job: Tuple) -> BatchResult:
         from xlbudget.write.facts import sha256_of
 
         sha = sha256_of(pdf)
-    _exit_once(pdf)
+    _exit_once(rel)
     armed = (bool(timeout) and hasattr(signal, "SIGALRM")
              and threading.current_thread() is threading.main_thread())  # signals: main thread only
     t0 = time.monotonic()
