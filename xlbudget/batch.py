@@ -382,6 +382,21 @@ def _up_to_date(pdf: Path, out: Path) -> bool:
         return False
 
 
+def submission_order(items: List, cost) -> List:
+    """``items`` by decreasing ``cost`` (stable): the longest jobs start first, so that the
+    batch does not end on one big file converting alone while the other workers idle (in name
+    order a 2-worker pool waited on the corpus' largest file for most of a minute)."""
+    return sorted(items, key=lambda it: -(cost(it) or 0))
+
+
+def _file_size(job) -> int:
+    """The cost estimate of a job: the PDF's size (a page count would need opening it)."""
+    try:
+        return os.path.getsize(job[1])
+    except OSError:
+        return 0
+
+
 def _crashed(job, e: BaseException) -> BatchResult:
     mode, pdf, out, rel = job[:4]
     return BatchResult(file=rel, pdf=pdf, output=out, status=ERROR,
@@ -459,10 +474,11 @@ def _run_dask(jobs, workers: int, scheduler: Optional[str], done: _Done) -> List
     mid-task has its files rescheduled on the others by the scheduler; a file that kills
     workers again and again (dask's ``allowed-failures``) is reported for that file only."""
     try:
-        from dask.distributed import Client, LocalCluster, as_completed as dask_completed
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
     except ImportError as e:
         raise UsageError(f"--executor dask needs dask.distributed ({e})",
-                         hint="pip install 'xlbudget[dask]'") from e
+                         hint='pip install -e ".[dask]" (from the checkout)') from e
 
     cluster = None
     if scheduler:
@@ -546,6 +562,7 @@ def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout, st
         mode = "skip" if (not force and _up_to_date(p, out)) else "convert"
         jobs.append((mode, str(p.resolve()), str(out.resolve()), rel, timeout, bool(stores)))
     if jobs:
+        jobs = submission_order(jobs, _file_size)
         n = workers if workers and workers > 0 else (os.cpu_count() or 1)
         n = max(1, min(n, len(jobs)))
         with tqdm(total=len(jobs), file=sys.stderr, disable=not progress, desc="xlbudget", unit="file",

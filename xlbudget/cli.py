@@ -150,7 +150,26 @@ def _cmd_batch(a) -> int:
     return EXIT_CHECKS_FAILED if failed and a.strict else EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _NotBuilt:
+    """The arguments of a command that is not being run: never built (argparse spends most of
+    the start-up of ``xlbudget --help`` building arguments)."""
+
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
+
+    def set_defaults(self, **kwargs) -> None:
+        pass
+
+
+def _command_of(argv: list[str] | None) -> str:
+    """The command named on the command line ("" when none is: ``xlbudget --help``)."""
+    args = sys.argv[1:] if argv is None else argv
+    return next((x for x in args if not x.startswith("-")), "")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command`` (a name, or "" for none) only that command's arguments are
+    built, the other commands are listed by name and help."""
     common = argparse.ArgumentParser(add_help=False)
     g = common.add_mutually_exclusive_group()
     g.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -159,22 +178,30 @@ def build_parser() -> argparse.ArgumentParser:
                                 epilog="exit codes: 0 ok, 1 checks failed (only with --strict), 2 usage or input error")
     p.add_argument("--version", action="version", version=__version__)
     sub = p.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("import", parents=[common], help="import a disclosure PDF into a template workbook")
+    every = command is None
+
+    def add(name: str, **kwargs):
+        if every or name == command:
+            return sub.add_parser(name, parents=[common], **kwargs)
+        sub.add_parser(name, add_help=False, **kwargs)
+        return _NotBuilt()
+
+    s = add("import", help="import a disclosure PDF into a template workbook")
     s.add_argument("pdf")
     s.add_argument("-o", "--output", help="output .xlsx in an existing folder (default: next to the PDF)")
     s.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
     s.set_defaults(func=_cmd_import)
-    s = sub.add_parser("validate", parents=[common], help="run every check on a PDF or an xlbudget workbook")
+    s = add("validate", help="run every check on a PDF or an xlbudget workbook")
     s.add_argument("file")
     s.add_argument("--json", action="store_true", help="findings as JSON")
     s.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
     s.set_defaults(func=_cmd_validate)
-    s = sub.add_parser("compare", parents=[common], help="compare one department across years")
+    s = add("compare", help="compare one department across years")
     s.add_argument("inputs", nargs="+")
     s.add_argument("-o", "--output", required=True, help="output .xlsx in an existing folder")
     s.add_argument("--strict", action="store_true", help="exit 1 when a year-on-year or narrative check fails")
     s.set_defaults(func=_cmd_compare)
-    s = sub.add_parser("batch", parents=[common], help="convert every PDF of a folder")
+    s = add("batch", help="convert every PDF of a folder")
     s.add_argument("folder")
     s.add_argument("-o", "--output", required=True, help="output folder (created if missing)")
     s.add_argument("--force", action="store_true", help="re-convert files already converted")
@@ -199,8 +226,8 @@ def _error_line(msg: str) -> str:
     return "xlbudget: error: " + "".join(ch if ch.isprintable() else " " for ch in msg)
 
 
-def main(argv: "list[str] | None" = None) -> int:
-    a = build_parser().parse_args(argv)  # usage errors: argparse prints usage and exits 2
+def main(argv: list[str] | None = None) -> int:
+    a = build_parser(_command_of(argv)).parse_args(argv)  # usage errors: argparse prints usage and exits 2
     from xlbudget.model import XlbudgetError
 
     _Out.quiet, _Out.verbose = bool(getattr(a, "quiet", False)), bool(getattr(a, "verbose", False))

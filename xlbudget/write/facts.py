@@ -19,7 +19,7 @@ every file it finished; running the batch again replaces a file's rows, never du
   DuckDB (``read_parquet('folder/*.parquet')``) read a folder as one table.
 * :class:`DuckFacts` — a DuckDB database file; each input's rows are replaced in one transaction.
 
-pyarrow and duckdb are imported here only (``pip install xlbudget[facts]``).
+pyarrow and duckdb are imported here only (``pip install -e ".[facts]"``).
 """
 from __future__ import annotations
 
@@ -28,7 +28,14 @@ import os
 from typing import Any, Dict, List, Optional
 
 from xlbudget.compare.core import main_totals
-from xlbudget.frames import DOCUMENT_COLUMNS, FINDING_COLUMNS, VALUE_COLUMNS, Records, finding_records, value_records
+from xlbudget.frames import (
+    DOCUMENT_COLUMNS,
+    FINDING_COLUMNS,
+    VALUE_COLUMNS,
+    Records,
+    finding_records,
+    value_records,
+)
 
 SOURCE_COLUMNS = ("source", "sha256")
 SUBJECT_COLUMNS = DOCUMENT_COLUMNS + ("subject", "value", "where")
