@@ -46,6 +46,27 @@ def makespan(durations, workers: int) -> float:
     return max(free)
 
 
+BUSY_LOOP = [sys.executable, "-c", "s = 0\nfor i in range(20_000_000): s += i"]
+
+
+def machine_ceiling(rounds: int = 3) -> float:
+    """What the machine gives a second process right now: a fixed pure-Python loop, one process
+    alone vs two at once (2.0 on an idle 2-core machine; less when other work holds the cores)."""
+    import subprocess
+
+    one, two = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        subprocess.run(BUSY_LOOP, check=True)
+        one.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen(BUSY_LOOP) for _ in range(2)]
+        for p in procs:
+            p.wait()
+        two.append(time.perf_counter() - t0)
+    return 2 * statistics.median(one) / statistics.median(two)
+
+
 def run(folder: Path, out: Path, workers: int, executor: str = "process"):
     from xlbudget.batch import run_batch
 
@@ -64,6 +85,7 @@ def main() -> int:
     ap.add_argument("--files", nargs="*", default=None)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--dask", action="store_true", help="also a dask LocalCluster of 2 workers")
+    ap.add_argument("--ceiling", action="store_true", help="also the machine's own 2-process throughput")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="xlb-bench-") as tmp:
         folder = Path(tmp) / "in"
@@ -107,6 +129,8 @@ def main() -> int:
         print(f"2-worker makespan, {label:31s} {span:7.1f} s  {total / span:.2f}x")
     bound = max(total / 2, durations[longest])
     print(f"2-worker lower bound {bound:7.1f} s  {total / bound:.2f}x")
+    if a.ceiling:
+        print(f"the machine now: 2 busy-loop processes do {machine_ceiling():.2f}x the work of one")
     return 0
 
 

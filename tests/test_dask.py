@@ -62,3 +62,11 @@ def test_an_unknown_executor_is_a_usage_error(tmp_path):
 
     with pytest.raises(UsageError):
         run_batch(str(tmp_path), str(tmp_path / "out"), executor="spark")
+
+
+def test_the_largest_files_start_first():
+    # a pool that starts the big files last ends on one of them converting alone
+    from xlbudget.batch import submission_order
+
+    sizes = {"a.pdf": 90_000, "b.pdf": 1_200_000, "c.pdf": 300_000, "d.pdf": 300_000}
+    assert submission_order(sorted(sizes), sizes.get) == ["b.pdf", "c.pdf", "d.pdf", "a.pdf"]

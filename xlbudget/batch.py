@@ -413,9 +413,11 @@ class _Done:
 
     def __call__(self, res: BatchResult, job=None) -> BatchResult:
         if self.stores:
-            from xlbudget.write.facts import file_record
+            from xlbudget.write.facts import TABLES, file_record
 
-            tables = dict(res.facts or {})
+            # every table, empty ones too: a file that fails now keeps no values of an earlier run
+            tables = {name: {} for name in TABLES}
+            tables.update(res.facts or {})
             tables["files"] = file_record(res, res.sha256)
             for store in self.stores:
                 store.add(res.file, tables)
@@ -472,7 +474,10 @@ def _run_dask(jobs, workers: int, scheduler: Optional[str], done: _Done) -> List
     """Run jobs on a dask.distributed cluster (``scheduler``: its address; None: a LocalCluster
     of ``workers`` single-threaded worker processes), gathered as they finish. A worker lost
     mid-task has its files rescheduled on the others by the scheduler; a file that kills
-    workers again and again (dask's ``allowed-failures``) is reported for that file only."""
+    workers again and again (dask's ``allowed-failures``) is reported for that file only.
+    Workers must see the PDFs and OUT at the same paths (a shared file system) and have
+    xlbudget installed; ``timeout`` is not enforced there (a task runs in a worker thread, and
+    SIGALRM reaches only a main thread)."""
     try:
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
