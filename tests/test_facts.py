@@ -159,3 +159,19 @@ def test_an_interrupted_batch_keeps_the_files_it_finished(tmp_path):
     assert len(files) >= 1 and set(files.status) == {"ok"}
     facts = pd.read_parquet(store / "facts")  # complete files only: no half-written one breaks the read
     assert set(facts.source) == set(files.source)
+
+
+def test_a_file_that_fails_is_a_row_of_files_and_has_no_values(tmp_path):
+    from xlbudget.batch import run_batch
+
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "notes.pdf").write_bytes(b"these are notes, not a PDF")
+    results = run_batch(str(inp), str(tmp_path / "out"), workers=1, progress=False,
+                        duckdb=str(tmp_path / "facts.duckdb"))
+    assert [r.status for r in results] == ["error"]
+    con = duckdb.connect(str(tmp_path / "facts.duckdb"), read_only=True)
+    rows = con.execute("SELECT source, status, error FROM files").fetchall()
+    assert [(s, st) for s, st, _ in rows] == [("notes.pdf", "error")] and "notes.pdf" in rows[0][2]
+    assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
+    con.close()

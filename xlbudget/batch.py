@@ -384,8 +384,8 @@ def _up_to_date(pdf: Path, out: Path) -> bool:
 
 def submission_order(items: List, cost) -> List:
     """``items`` by decreasing ``cost`` (stable): the longest jobs start first, so that the
-    batch does not end on one big file converting alone while the other workers idle (in name
-    order a 2-worker pool waited on the corpus' largest file for most of a minute)."""
+    batch does not end on one big file converting alone while the other workers idle (a big
+    file that sorts last by name would)."""
     return sorted(items, key=lambda it: -(cost(it) or 0))
 
 
