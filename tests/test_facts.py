@@ -175,3 +175,16 @@ def test_a_file_that_fails_is_a_row_of_files_and_has_no_values(tmp_path):
     assert [(s, st) for s, st, _ in rows] == [("notes.pdf", "error")] and "notes.pdf" in rows[0][2]
     assert con.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
     con.close()
+
+
+def test_a_fact_store_that_cannot_be_written_is_a_clear_error_before_any_file(tmp_path, capsys):
+    from xlbudget.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "not-a-database.duckdb").write_text("notes")
+    for store in (["--duckdb", str(tmp_path / "missing-folder/facts.duckdb")],
+                  ["--duckdb", str(tmp_path / "not-a-database.duckdb")],
+                  ["--facts", str(tmp_path / "not-a-database.duckdb")]):
+        assert main(["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-progress", *store]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("xlbudget: error: cannot ") and store[1] in err[0]

@@ -36,6 +36,7 @@ from xlbudget.frames import (
     finding_records,
     value_records,
 )
+from xlbudget.model import OutputError, UsageError
 
 SOURCE_COLUMNS = ("source", "sha256")
 SUBJECT_COLUMNS = DOCUMENT_COLUMNS + ("subject", "value", "where")
@@ -174,9 +175,31 @@ class DuckFacts:
 
 
 def open_stores(parquet: Optional[str] = None, duck: Optional[str] = None) -> List[Any]:
+    """The stores asked for, opened before the first file converts (a store that cannot be
+    written is a clear error at the start, never after an hour of converting)."""
     stores: List[Any] = []
-    if parquet:
-        stores.append(ParquetFacts(parquet))
-    if duck:
-        stores.append(DuckFacts(duck))
+    try:
+        if parquet:
+            stores.append(ParquetFacts(parquet))
+        if duck:
+            folder = os.path.dirname(os.path.abspath(duck))
+            if not os.path.isdir(folder):
+                raise OutputError(f"cannot write the DuckDB fact store: the folder does not exist, {duck}",
+                                  hint=f"create {folder} first or choose another --duckdb")
+            try:
+                stores.append(DuckFacts(duck))
+            except ImportError:
+                raise
+            except Exception as e:  # duckdb's own errors: a locked or damaged file, not a database
+                raise OutputError(f"cannot open the DuckDB fact store ({type(e).__name__}: {e}), {duck}",
+                                  hint="an existing file must be a DuckDB database no other program holds open; "
+                                       "choose another --duckdb") from e
+    except ImportError as e:
+        for store in stores:
+            store.close()
+        raise UsageError(f"the fact store needs pyarrow and duckdb ({e})",
+                         hint='pip install -e ".[facts]" (from the checkout)') from e
+    except OSError as e:
+        raise OutputError(f"cannot write the fact store ({e.strerror or e}), {parquet or duck}",
+                          hint="choose a writable --facts / --duckdb") from e
     return stores
