@@ -70,3 +70,35 @@ def test_the_largest_files_start_first():
 
     sizes = {"a.pdf": 90_000, "b.pdf": 1_200_000, "c.pdf": 300_000, "d.pdf": 300_000}
     assert submission_order(sorted(sizes), sizes.get) == ["b.pdf", "c.pdf", "d.pdf", "a.pdf"]
+
+
+def test_the_command_line_runs_on_a_given_scheduler(tmp_path, capsys):
+    from dask.distributed import LocalCluster
+
+    from xlbudget.cli import main
+
+    pdf = FILES["npc2019.pdf"]
+    if not pdf.exists():
+        pytest.skip("../shared corpus not present")
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "npc2019.pdf").symlink_to(pdf)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        code = main(["batch", str(inp), "-o", str(tmp_path / "out"), "--no-progress", "--executor", "dask",
+                     "--scheduler", cluster.scheduler_address, "--duckdb", str(tmp_path / "facts.duckdb")])
+    assert code == 0, capsys.readouterr().err
+    assert "1 files: 1 converted" in capsys.readouterr().out
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "facts.duckdb"), read_only=True)
+    # 公开表三 p3: 基本支出 9,312.90
+    assert con.execute("SELECT value FROM subjects WHERE subject = '基本支出'").fetchall() == [(9312.90,)]
+    con.close()
+
+
+def test_a_scheduler_without_the_dask_executor_is_a_usage_error(tmp_path, capsys):
+    from xlbudget.cli import main
+
+    (tmp_path / "in").mkdir()
+    assert main(["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--scheduler", "tcp://h:8786"]) == 2
+    assert "--executor dask" in capsys.readouterr().err
