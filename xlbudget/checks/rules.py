@@ -16,6 +16,8 @@ from xlbudget.codes import CLASSES, parent_of
 from xlbudget.model import CellRef, Document, Finding, Table, table_keys
 from xlbudget.numbers import COMMON_UNIT, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_ok, to_wan
 from xlbudget.vocabulary import GRAND_TOTAL_RE
+from xlbudget.checks import completeness, consistency  # noqa: F401  (their @rule declarations register)
+from xlbudget.checks.registry import run_declared
 from xlbudget.checks.perf import execution_rate_ok, grade_of, norm_project, read_self_evaluation, read_target_form
 
 CLASS_NAMES = set(CLASSES.values())
@@ -878,6 +880,7 @@ def run(doc: Document):
     ctx, checks = build_checks(doc)
     evaluate(ctx, checks)
     findings = [_check_finding(c) for c in checks if not c.ok] + narrative_findings(ctx) + perf_findings(ctx)
+    findings += run_declared(doc)
     return ctx, checks, list(doc.diagnostics) + findings
 
 
