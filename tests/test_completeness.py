@@ -128,3 +128,41 @@ def test_the_real_corpus_is_complete(pdf):
     found = run_declared(doc, [COMPLETENESS])
     assert [f.message for f in found if f.severity == "error"] == []
     assert ids(found, "COMPLETE.missing-table") == [] and ids(found, "COMPLETE.contents-missing") == []
+
+
+# --- a rendered 决算 whose 目录 prints page numbers (tests/fixtures/render_contents.py) -----------
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    pytest.importorskip("reportlab")
+    from fixtures import render_contents as rc
+
+    d = tmp_path_factory.mktemp("contents")
+    return {
+        "clean": rc.render_final_account(d, "clean.pdf"),
+        "shifted": rc.render_final_account(d, "shifted.pdf", listed={"支出决算表": 7}),
+        "omitted": rc.render_final_account(d, "omitted.pdf", omit=["支出决算表"]),
+    }
+
+
+def test_rendered_contents_agree_with_their_body(rendered):
+    doc = import_pdf(str(rendered["clean"]["path"]))
+    assert [(e.title, e.target, e.kind) for e in doc.contents][2:5] == [
+        ("收入决算表", 3, "f02"), ("支出决算表", 4, "f03"), ("一般公共预算财政拨款支出决算表", 5, "f05")]
+    for rule in (completeness.contents_pages, completeness.contents_missing, completeness.contents_titles):
+        assert list(rule(doc)) == []
+
+
+def test_a_rendered_contents_page_number_off_is_found(rendered):
+    # the 目录 says 二、支出决算表 …… 7; the table is on PDF page 5, printed page 4
+    doc = import_pdf(str(rendered["shifted"]["path"]))
+    found = list(completeness.contents_pages(doc))
+    assert [(f.id, f.page) for f in found] == [("COMPLETE.contents-page", 2)]
+    assert found[0].message == "目录称“支出决算表”在第7页，正文中它在第4页（PDF第5页）"
+
+
+def test_a_rendered_table_listed_but_left_out_is_found(rendered):
+    doc = import_pdf(str(rendered["omitted"]["path"]))
+    found = list(completeness.contents_missing(doc))
+    assert [f.message for f in found] == ["目录（第2页）列出“支出决算表”，正文中没有这张表"]
+    assert list(completeness.contents_pages(doc)) == []  # the other entries still agree

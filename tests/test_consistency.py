@@ -133,3 +133,16 @@ def test_the_real_corpus_has_no_consistency_error(pdf):
     found = run_declared(imported(pdf), [CONSISTENCY])
     assert [f.message for f in found if f.severity == "error"] == []
     assert [f for f in found if f.id == "CONSIST.unit-scale"] == []
+
+
+def test_a_rendered_title_with_last_years_year_is_an_error(tmp_path):
+    pytest.importorskip("reportlab")
+    from fixtures import render_contents as rc
+    from xlbudget.read.importer import import_pdf
+
+    clean = import_pdf(str(rc.render_final_account(tmp_path, "clean.pdf")["path"]))
+    assert list(consistency.year_agrees(clean)) == [] and list(consistency.text_year_agrees(clean)) == []
+    doc = import_pdf(str(rc.render_final_account(tmp_path, "year.pdf", title_years={"收入决算表": 2023})["path"]))
+    found = list(consistency.year_agrees(doc))
+    assert [(f.severity, f.page, f.cells[0].table) for f in found] == [("error", 4, "f02")]
+    assert found[0].message == "表“2023年收入决算表”的标题写作2023年，本文件是2024年度决算（应为2024年）"

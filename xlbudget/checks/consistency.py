@@ -1,7 +1,6 @@
 """Consistency: the fiscal year, the unit and the department are the same everywhere.
 
-The year the importer settled on (``Document.year``, from the titles and the first lines) is the
-reference: the cover, every table title, the column headers (本年 / 上年) and the sentences where
+The year the document names itself by most often (:func:`fiscal_year`) is the reference: the cover, every table title, the column headers (本年 / 上年) and the sentences where
 the document names its own year ("2024年度部门决算", "截至2024年12月31日", "与2023年度相比") must
 agree with it. Other years in the narrative (a policy of 2016, "纳入2018年预算管理的…" as history)
 are not judged.
@@ -9,6 +8,7 @@ are not judged.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -44,11 +44,30 @@ def _snippet(text: str, start: int, end: int, around: int = 8) -> str:
     return text[max(0, start - around):end + around]
 
 
-def _narrative_years(doc: Document) -> List[Tuple[int, int, str, str]]:
+def _own_doc_re(doc: Document):
+    return re.compile(_OWN_DOC.format(kind=_KIND_WORD.get(doc.kind, "(?:预算|决算)")))
+
+
+def fiscal_year(doc: Document) -> Optional[int]:
+    """The year the document names itself by most often — on its cover, in its table titles and in
+    the sentences naming its own budget or accounts — so that one wrong place is the one reported
+    (the importer's ``Document.year`` weighs a single title against the first lines and breaks ties
+    by order). Ties go to ``Document.year``."""
+    votes: Counter = Counter(y for y, _ in _cover_years(doc))
+    votes.update(int(y) for t in doc.tables for y in set(YEAR_RE.findall(t.title or "")))
+    own_doc = _own_doc_re(doc)
+    for text in _pages_text(doc.lines).values():
+        votes.update(int(m.group(1)) for rx in (own_doc, _OWN_TOTAL_RE) for m in rx.finditer(text))
+    if not votes:
+        return doc.year
+    top = max(votes.values())
+    leaders = [y for y, n in votes.items() if n == top]
+    return doc.year if doc.year in leaders or len(leaders) > 1 else leaders[0]
+
+
+def _narrative_years(doc: Document, year: int) -> List[Tuple[int, int, str, str]]:
     """(page, year found, year expected as text, snippet) of each sentence naming a wrong year."""
-    year = doc.year
-    assert year is not None
-    own_doc = re.compile(_OWN_DOC.format(kind=_KIND_WORD.get(doc.kind, "(?:预算|决算)")))
+    own_doc = _own_doc_re(doc)
     as_of_ok = {year} if doc.kind == FINAL else {year - 1, year}
     out = []
     for page, text in sorted(_pages_text(doc.lines).items()):
@@ -77,9 +96,10 @@ def _cover_years(doc: Document) -> List[Tuple[int, str]]:
       describe="the fiscal year on the cover, in table titles and in column headers (本年/上年) agrees with "
                "the document's year")
 def year_agrees(doc: Document) -> Iterable[Finding]:
-    if doc.year is None:
+    year = fiscal_year(doc)
+    if year is None:
         return []
-    year, out = doc.year, []
+    out: List[Finding] = []
     keys = table_keys(doc)
 
     def add(where: str, found: int, expected: str, cells=(), page=None):
@@ -107,11 +127,12 @@ def year_agrees(doc: Document) -> Iterable[Finding]:
       describe="a sentence naming the document's own year (\"2024年度部门决算\", \"截至2024年12月31日\", "
                "\"与2023年度相比\") names another year")
 def text_year_agrees(doc: Document) -> Iterable[Finding]:
-    if doc.year is None:
+    year = fiscal_year(doc)
+    if year is None:
         return []
-    return [finding("CONSIST.year-text", page=page, text_page=page, snippet=snippet, found=y, year=doc.year,
+    return [finding("CONSIST.year-text", page=page, text_page=page, snippet=snippet, found=y, year=year,
                     kind=doc.kind, expected=expected)
-            for page, y, expected, snippet in _narrative_years(doc)]
+            for page, y, expected, snippet in _narrative_years(doc, year)]
 
 
 # --- unit -------------------------------------------------------------------------------------
