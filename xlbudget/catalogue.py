@@ -145,3 +145,5 @@ REQUIRED = {
     BUDGET: ("b01", "b02", "b03", "b04", "b05", "b06", "b08", "b10"),
     FINAL: ("f01", "f02", "f03", "f04", "f05", "f06", "f07", "f08", "f09"),
 }
+# a document with this many standard tables is a disclosure, not a table cut out of one
+DISCLOSURE_MIN_TABLES = 3

@@ -21,13 +21,15 @@ from xlbudget.vocabulary import HEADING_NUMBER_RE, ORG_SUFFIX_RE, YEAR_RE, squee
 
 _KIND_WORD = {BUDGET: "预算", FINAL: "决算"}
 # the document naming itself: "2024年度部门决算", "2018年部门汇总预算", "2019年度部门（单位）预算表"
-_OWN_DOC = r"(20\d{{2}})年度?(?:部门|单位)(?:[（(]单位[）)])?(?:汇总)?{kind}"
+_OWN_DOC = r"(?<!\d)(20\d{{2}})年度?(?:部门|单位)(?:[（(]单位[）)])?(?:汇总)?{kind}"
 # its own totals: "2024年度收入支出总计", "2019年度收入、支出预算总计", "2019年度财政拨款收、支总预算"
-_OWN_TOTAL_RE = re.compile(r"(20\d{2})年度?(?:财政拨款)?(?:收入、?支出(?:预算|决算)?总计|收、?支总预算)")
+_OWN_TOTAL_RE = re.compile(r"(?<!\d)(20\d{2})年度?(?:财政拨款)?(?:收入、?支出(?:预算|决算)?总计|收、?支总预算)")
 # the date a 决算 states its assets at: the end of its own year (a budget: the end of the year before)
 _AS_OF_RE = re.compile(r"截[至止](20\d{2})年(?:12月31日|底|末)")
 # a comparison with last year: "与2023年度相比", "比2016年增加"
 _COMPARED_RE = re.compile(r"(?:与|比|较)(20\d{2})年度?(?:相比|增加|减少|增长|下降|持平|基本持平)")
+# a year in a column header: "2024年预算数", "2024预算数" (never the digits of a code: 2010301)
+_HEADER_YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(?:年|预算|决算|执行)")
 # a cover is the first page's lines up to the first sentence
 _SENTENCE_RE = re.compile(r"[，。；,;：:]")
 
@@ -115,7 +117,7 @@ def year_agrees(doc: Document) -> Iterable[Finding]:
             if y != year:
                 add(f"表“{t.title}”的标题", y, str(year), [CellRef(keys[id(t)], 0, 0, page)] if t.rows else [], page)
         for j, col in enumerate(t.columns):
-            for y in {int(v) for v in re.findall(r"(20\d{2})\s*年?", col)}:
+            for y in {int(v) for v in _HEADER_YEAR_RE.findall(col)}:
                 if y not in (year, year - 1):
                     add(f"表“{t.title or t.kind}”的列“{col}”", y, f"{year}或{year - 1}",
                         [CellRef(keys[id(t)], 0, j, page)] if t.rows else [], page)

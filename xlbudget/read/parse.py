@@ -30,8 +30,6 @@ NARRATIVE_LINE_RE = re.compile(r"(?<![XＸx×*＊])万元\s*[，。；,;]|[，�
 NARRATIVE_MIN_LINES = 2
 # a printed figure with decimals ("5377.64"): a filled narrative has them, a blank template not
 FIGURE_RE = re.compile(r"\d\.\d{2}(?!\d)")
-# a document with this many tables is a disclosure, not a table cut out of one
-DISCLOSURE_MIN_TABLES = 3
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号|类款项")
 # a title line this short without a title word is the wrapped tail of the line above ("表")
 TITLE_TAIL_MAX = 3
@@ -614,7 +612,7 @@ def _doubt_reading(doc: Document, lines: List[TextLine]) -> None:
                   page=narrative[0].page)
     # a whole disclosure (a narrative, or several tables) names its year and department; a lone
     # table cut out of one need not
-    if not narrative and len(doc.tables) < DISCLOSURE_MIN_TABLES:
+    if not narrative and len(doc.tables) < classify.DISCLOSURE_MIN_TABLES:
         return
     if doc.year is None:
         doc.doubt("no-year", "no year (20xx年) found in the titles or the first lines")
