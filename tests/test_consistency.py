@@ -2,7 +2,6 @@
 text. Each rule fires on a real document as published or on an imported document mutated as
 stated in the test, and stays silent (no error) on the clean corpus."""
 import copy
-import dataclasses
 
 import pytest
 
@@ -146,3 +145,14 @@ def test_a_rendered_title_with_last_years_year_is_an_error(tmp_path):
     found = list(consistency.year_agrees(doc))
     assert [(f.severity, f.page, f.cells[0].table) for f in found] == [("error", 4, "f02")]
     assert found[0].message == "表“2023年收入决算表”的标题写作2023年，本文件是2024年度决算（应为2024年）"
+
+
+@pytest.mark.slow
+def test_a_cover_naming_another_department_is_a_warning():
+    # mutated: the cover "中共上海市普陀区委" / "社会工作部 2024 年度" / "部门决算" made another unit's
+    doc = mutable(SHANGHAI / SHEGONG)
+    doc.lines = [Line(1, "上海市普陀区民政局") if (ln.page == 1 and k == 0) else
+                 Line(1, "2024 年度") if (ln.page == 1 and k == 1) else ln for k, ln in enumerate(doc.lines)]
+    found = list(consistency.department_agrees(doc))
+    assert [(f.page, f.message.split("“")[0]) for f in found] == [(1, "封面")]
+    assert "“上海市普陀区民政局”" in found[0].message

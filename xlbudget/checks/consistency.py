@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from xlbudget.checks.registry import CONSISTENCY, finding, rule
@@ -82,15 +82,20 @@ def _narrative_years(doc: Document, year: int) -> List[Tuple[int, int, str, str]
     return out
 
 
-def _cover_years(doc: Document) -> List[Tuple[int, str]]:
-    """(year, line) of the years printed on the cover (the first page, before any sentence)."""
-    out = []
+def _cover_lines(doc: Document) -> List[Line]:
+    """The cover: the first page's lines, up to the first sentence or numbered heading."""
+    out: List[Line] = []
     first = min((ln.page for ln in doc.lines), default=None)
     for ln in doc.lines:
         if ln.page != first or _SENTENCE_RE.search(ln.text) or HEADING_NUMBER_RE.match(squeeze(ln.text)):
             break
-        out.extend((int(y), squeeze(ln.text)) for y in YEAR_RE.findall(ln.text))
+        out.append(ln)
     return out
+
+
+def _cover_years(doc: Document) -> List[Tuple[int, str]]:
+    """(year, line) of the years printed on the cover."""
+    return [(int(y), squeeze(ln.text)) for ln in _cover_lines(doc) for y in YEAR_RE.findall(ln.text)]
 
 
 @rule("CONSIST.year", kind=CONSISTENCY, severity="error",
@@ -146,7 +151,9 @@ UNIT_SCALES = (Decimal(10000), Decimal("0.0001"))
 
 
 def _significant_digits(v: Decimal) -> int:
-    return len(str(abs(v).normalize()).replace(".", "").lstrip("0"))
+    """Digits from the first non-zero one to the last non-zero one (100000.00 has 1, 307.82 has 5)."""
+    digits = "".join(map(str, v.as_tuple().digits)).strip("0")
+    return len(digits)
 
 
 def _table_cells(doc: Document):
@@ -160,8 +167,31 @@ def _table_cells(doc: Document):
                     yield t, CellRef(keys[id(t)], i, j, c.page or r.page), c.value
 
 
-def _matches(a: Decimal, v_wan: Decimal, tol: Decimal) -> bool:
-    return abs(v_wan - a) <= tol
+# cells are indexed by their value in 万元 in buckets of this width (a cent): a figure is looked up
+# in its bucket and the neighbours its tolerance reaches, not against every cell of the document
+_BUCKET = Decimal("0.01")
+_Indexed = Tuple[Decimal, Decimal, Table, CellRef, Decimal]  # (value in 万元, its tolerance, table, cell, printed)
+
+
+def _bucket(v: Decimal) -> int:
+    return int((v / _BUCKET).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _index(cells, scale: Decimal) -> Dict[int, List[_Indexed]]:
+    index: Dict[int, List[_Indexed]] = {}
+    for t, ref, v in cells:
+        v_wan = to_wan(v, t.unit) * scale
+        index.setdefault(_bucket(v_wan), []).append((v_wan, half_ulp_wan(v, t.unit) * scale, t, ref, v))
+    return index
+
+
+def _lookup(index: Dict[int, List[_Indexed]], a: Decimal) -> Optional[_Indexed]:
+    tol_a, k = half_ulp(a), _bucket(a)
+    for b in range(k - 2, k + 3):
+        for entry in index.get(b, ()):
+            if abs(entry[0] - a) <= tol_a + entry[1]:
+                return entry
+    return None
 
 
 @rule("CONSIST.unit-scale", kind=CONSISTENCY, severity="warning",
@@ -173,22 +203,21 @@ def unit_scale(doc: Document) -> Iterable[Finding]:
     cells = list(_table_cells(doc))
     if not cells:
         return []
+    exact = _index(cells, Decimal(1))
+    scaled = [_index(cells, s) for s in UNIT_SCALES]
     out, said = [], set()
     for c in doc.claims:
         a = c.amount
         if a is None or a == 0 or _significant_digits(a) < SCALE_MIN_DIGITS or a in said:
             continue
-        tol_a = half_ulp(a)
-        exact = any(_matches(a, to_wan(v, t.unit), tol_a + half_ulp_wan(v, t.unit)) for t, _, v in cells)
-        if exact:
+        if _lookup(exact, a) is not None:
             continue
-        for t, ref, v in cells:
-            v_wan = to_wan(v, t.unit)
-            if any(_matches(a, v_wan * s, tol_a + half_ulp_wan(v, t.unit) * s) for s in UNIT_SCALES):
-                said.add(a)
-                out.append(finding("CONSIST.unit-scale", [ref], claim_page=c.page, subject=c.subject, amount=a,
-                                   table=t.title or t.kind, printed=v, unit=t.unit or "未注明"))
-                break
+        hit = next((h for h in (_lookup(ix, a) for ix in scaled) if h is not None), None)
+        if hit is not None:
+            _, _, t, ref, v = hit
+            said.add(a)
+            out.append(finding("CONSIST.unit-scale", [ref], claim_page=c.page, subject=c.subject, amount=a,
+                               table=t.title or t.kind, printed=v, unit=t.unit or "未注明"))
     return out
 
 
@@ -244,12 +273,15 @@ def _printed_names(doc: Document) -> List[Tuple[str, str, Optional[int], List[Ce
         m = _NAME_BEFORE_YEAR_RE.match(HEADING_NUMBER_RE.sub("", squeeze(t.title), count=1))
         if m and ORG_SUFFIX_RE.search(m.group(1)):
             out.append((m.group(1), f"表“{t.title}”的标题", page, cells))
-    for ln in doc.lines:
-        text = HEADING_NUMBER_RE.sub("", squeeze(ln.text), count=1)
+    cover = _cover_lines(doc)
+    # the cover wraps a long name before the year ("中共上海市普陀区委" / "社会工作部 2024 年度" / "部门决算")
+    texts = [(cover[0].page, "".join(squeeze(ln.text) for ln in cover), "封面")] if cover else []
+    texts += [(ln.page, HEADING_NUMBER_RE.sub("", squeeze(ln.text), count=1), None) for ln in doc.lines[len(cover):]]
+    for page, text, where in texts:
         m = _NAME_BEFORE_YEAR_RE.match(text)
         if (m and ORG_SUFFIX_RE.search(m.group(1)) and not _SENTENCE_RE.search(m.group(1))
                 and _OWN_STATEMENT_RE.match(text[m.end(1):])):
-            out.append((m.group(1), f"第{ln.page}页“{text[:30]}”", ln.page, []))
+            out.append((m.group(1), f"{where or f'第{page}页'}“{text[:30]}”", page, []))
     return out
 
 
