@@ -38,6 +38,11 @@ def test_contents_reader_reads_entries_page_numbers_and_kinds():
     assert [(e.title, e.target, e.kind) for e in entries] == [
         ("部门概况", 3, None), ("收支预算总表", 5, "b01"),
         ("一般公共预算“三公”经费、会议费、培训费支出预算表", 12, "b10")]
+    # entries printed without a number, but with leader dots and a page number
+    unnumbered = read_contents([Line(1, "目录"), Line(1, "部门概况……………1"), Line(1, "部门预算表……………2"),
+                                Line(1, "收支预算总表……3"), Line(2, "部门概况"), Line(2, "本部门主要职能是：")])
+    assert [(e.title, e.target, e.kind) for e in unnumbered] == [
+        ("部门概况", 1, None), ("部门预算表", 2, None), ("收支预算总表", 3, "b01")]
 
 
 @pytest.mark.slow

@@ -18,6 +18,8 @@ CONTENTS_HEAD_RE = re.compile(r"^目录[:：]?$")
 ENTRY_RE = HEADING_NUMBER_RE
 # the page number an entry ends with, after leader dots or a space: "收支预算总表……3", "收支预算总表 3"
 PAGE_TAIL_RE = re.compile(r"^(.*?\S)(?:\s*[.．·…_\-—]{2,}\s*|\s+)(\d{1,3})$")
+# an entry printed without a number but with leader dots and a page number: "部门概况……1"
+LEADER_PAGE_RE = re.compile(r"[.．·…_]{2,}\d{1,3}$")
 # leader dots, also inside a title wrapped across the page-number column
 LEADER_RE = re.compile(r"[.．·…_]{3,}|[.．·…_\-—]+$")
 # a wrapped entry's tail printed on a line of its own ("出预算表"): short and no sentence in it
@@ -58,11 +60,12 @@ def read_contents(lines: Sequence[Line]) -> List[ContentsEntry]:
             continue
         if ln.page > lines[start].page + CONTENTS_MAX_PAGES:
             break
-        if ENTRY_RE.match(t):
-            if texts and _entry(t, 0).title == _entry(texts[0][0], 0).title:
-                break  # the body starts again with the first entry
+        if texts and _entry(t, 0).title == _entry(texts[0][0], 0).title:
+            break  # the body starts again with the first entry
+        if ENTRY_RE.match(t) or LEADER_PAGE_RE.search(t):
             texts.append([ln.text.strip(), ln.page])
-        elif texts and len(t) <= CONTINUATION_MAX and not re.search(r"[，。；,;：:]", t):
+        elif (texts and _entry(texts[-1][0], 0).target is None  # an entry ending in its number is whole
+              and len(t) <= CONTINUATION_MAX and not re.search(r"[，。；,;：:]", t)):
             texts[-1][0] = texts[-1][0] + ln.text.strip()
         else:
             break
