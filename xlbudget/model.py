@@ -134,6 +134,24 @@ class Claim:
     budget: Optional[Decimal] = None  # 年初预算 of a "年初预算A，决算B，完成年初预算的R%" claim (amount = B)
 
 
+@dataclass(frozen=True)
+class Line:
+    """A line of text outside the tables (cover, 目录, narrative, notes under a table)."""
+
+    page: int  # 1-based PDF page
+    text: str
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """One entry of the document's 目录 (table of contents)."""
+
+    title: str  # as printed, without its ordinal (一、) and page number
+    page: int  # the PDF page the 目录 prints it on
+    target: Optional[int] = None  # the page number printed after the title, when there is one
+    kind: Optional[str] = None  # the table kind a table's title names (catalogue); None for a section
+
+
 @dataclass
 class Document:
     department: Optional[str]
@@ -147,6 +165,10 @@ class Document:
     warnings: List[str] = field(default_factory=list)
     # what the importer was unsure about while reading (findings of kind "extraction")
     diagnostics: List["Finding"] = field(default_factory=list)
+    # the text outside the tables, in reading order, and the 目录 read from it (empty when the
+    # document was read back from a workbook)
+    lines: List[Line] = field(default_factory=list)
+    contents: List[ContentsEntry] = field(default_factory=list)
 
     def doubt(self, slug: str, message: str, cells: Optional[List["CellRef"]] = None,
               page: Optional[int] = None) -> "Finding":

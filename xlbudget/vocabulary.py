@@ -21,6 +21,10 @@ GRAND_TOTAL_RE = re.compile(r"^(合计|总计|部门合计)$")
 ITEM_MARKER_RE = re.compile(
     r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]\D|其中)"
 )
+# the number a heading or a 目录 entry opens with: 第二部分 / 一、 / （一） / 1.
+HEADING_NUMBER_RE = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d))"
+)
 # the three levels of a function code, by the length of the full code
 LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
 LEVEL_WORDS = frozenset(LEVEL_NAMES.values())
@@ -36,6 +40,8 @@ DASHES = frozenset({"——", "—", "--", "－－", "—-", "-—", "─", "─
 TITLE_SUFFIX = r"(总表|预算表|决算表|明细表|统计表|绩效目标表|自评表|申报表)"
 UNIT_RE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(万元|元|千元|亿元)")
 YEAR_RE = re.compile(r"(20\d{2})\s*年")
+# how the name of a government unit ends
+ORG_SUFFIX_RE = re.compile(r"(办公室|办公厅|厅|局|委员会|委|院|办|会|部|室|中心|所|站|馆|队|处)$")
 # "注：本表无数据" and its variants: a valid, empty table
 EMPTY_TABLE_RE = re.compile(r"本表无数据|本部门无相关|无相关收支|本单位无|此表无数据|本表为空|此表为空|本表无内容")
 

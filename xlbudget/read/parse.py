@@ -12,13 +12,14 @@ from typing import List, Optional, Tuple, Union
 from xlbudget import catalogue as classify
 from xlbudget import codes
 from xlbudget.read import diagnose
-from xlbudget.model import Cell, Document, Row, Table
+from xlbudget.model import Cell, Document, Line, Row, Table
+from xlbudget.read.contents import read_contents
 from xlbudget.read.narrative import extract_claims
 from xlbudget.numbers import looks_numeric, parse_amount
 from xlbudget.read.raw import Fragment, RawDocument, TextLine
 from xlbudget.settings import StitchSettings
 from xlbudget.read.stitch import LogicalTable, group_tables, is_page_furniture
-from xlbudget.vocabulary import EMPTY_TABLE_RE, TOTAL_RE, UNIT_RE, YEAR_RE
+from xlbudget.vocabulary import EMPTY_TABLE_RE, ORG_SUFFIX_RE, TOTAL_RE, UNIT_RE, YEAR_RE
 
 DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|单\s*位|金额单位|$)")
 LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+|附表\s*\d+|部门公开表\s*\d+)")
@@ -29,10 +30,6 @@ NARRATIVE_LINE_RE = re.compile(r"(?<![XＸx×*＊])万元\s*[，。；,;]|[，�
 NARRATIVE_MIN_LINES = 2
 # a printed figure with decimals ("5377.64"): a filled narrative has them, a blank template not
 FIGURE_RE = re.compile(r"\d\.\d{2}(?!\d)")
-# a document with this many tables is a disclosure, not a table cut out of one
-DISCLOSURE_MIN_TABLES = 3
-# how the name of a government unit ends
-ORG_SUFFIX_RE = re.compile(r"(办公室|办公厅|厅|局|委员会|委|院|办|会|部|室|中心|所|站|馆|队|处)$")
 CODE_HEAD_RE = re.compile(r"编码|代码|科目编号|类款项")
 # a title line this short without a title word is the wrapped tail of the line above ("表")
 TITLE_TAIL_MAX = 3
@@ -615,7 +612,7 @@ def _doubt_reading(doc: Document, lines: List[TextLine]) -> None:
                   page=narrative[0].page)
     # a whole disclosure (a narrative, or several tables) names its year and department; a lone
     # table cut out of one need not
-    if not narrative and len(doc.tables) < DISCLOSURE_MIN_TABLES:
+    if not narrative and len(doc.tables) < classify.DISCLOSURE_MIN_TABLES:
         return
     if doc.year is None:
         doc.doubt("no-year", "no year (20xx年) found in the titles or the first lines")
@@ -677,6 +674,8 @@ def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] =
     # page numbers would glue onto the sentence running over the page break ("增长3" + "17.31%")
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
+    doc.lines = [Line(b.page, b.text) for b in lines]
+    doc.contents = read_contents(doc.lines)
     _doubt_reading(doc, lines)
     doc.warnings.extend(raw.warnings)
     for lt, t in read:
