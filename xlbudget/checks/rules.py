@@ -878,6 +878,8 @@ def run(doc: Document):
     ctx, checks = build_checks(doc)
     evaluate(ctx, checks)
     findings = [_check_finding(c) for c in checks if not c.ok] + narrative_findings(ctx) + perf_findings(ctx)
+    from xlbudget.checks import registry, sangong, wording  # noqa: F401  (their rules declare themselves)
+    findings += registry.run_declared(doc)
     return ctx, checks, list(doc.diagnostics) + findings
 
 

@@ -13,7 +13,7 @@ from xlbudget import catalogue as classify
 from xlbudget import codes
 from xlbudget.read import diagnose
 from xlbudget.model import Cell, Document, Row, Table
-from xlbudget.read.narrative import extract_claims
+from xlbudget.read.narrative import extract_claims, extract_statements
 from xlbudget.numbers import looks_numeric, parse_amount
 from xlbudget.read.raw import Fragment, RawDocument, TextLine
 from xlbudget.settings import StitchSettings
@@ -677,6 +677,8 @@ def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] =
     # page numbers would glue onto the sentence running over the page break ("增长3" + "17.31%")
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
+    doc.statements = extract_statements(lines)
+    doc.text_lines = [(ln.page, ln.text) for ln in lines]
     _doubt_reading(doc, lines)
     doc.warnings.extend(raw.warnings)
     for lt, t in read:
