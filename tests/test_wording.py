@@ -8,9 +8,9 @@ import copy
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import REAL_ALL, RENDERED, SHANGHAI, imported, need
 from fixtures.narrative_edits import edit_text
+
 from xlbudget.checks import rules, wording
 
 GUIHUA = "上海市普陀区规划和自然资源局 2024 年度部门决算.pdf"

@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from xlbudget.checks.registry import NARRATIVE, finding, rule
-from xlbudget.checks.rules import _share_bounds  # the interval a rounded share allows (one home)
+from xlbudget.checks.rules import (
+    _share_bounds,  # the interval a rounded share allows (one home)
+)
 from xlbudget.checks.wording import comparison_holds
 from xlbudget.model import CellRef, Claim, Document, Finding, Table, table_keys
 from xlbudget.numbers import fmt, half_ulp, half_ulp_wan, printed_percent_ok, to_wan

@@ -85,11 +85,16 @@ def placeholders(doc: Document) -> Iterable[Finding]:
       message="第{on}页：模板的两个方向词并列未删：“{pair}”（{context}）",
       describe="both directions of the template are left in a sentence: 减少（增加）, 下降（增长）, 小于（大于）")
 def template_alternatives(doc: Document) -> Iterable[Finding]:
-    for page, text in _pages_text(doc).items():
-        for m in ALTERNATIVE_RE.finditer(text):
-            if (m.group(1) in UP_WORDS) != (m.group(2) in UP_WORDS):
-                yield _finding("WORDING.template-alternative", page=page, pair=m.group(0),
-                              context=_quote(text, m.start(), m.end()))
+    # one stream of the whole text: a sentence runs on over a page break
+    text, pages = "", []
+    for page, line in doc.text_lines:
+        line = squeeze(line)
+        text += line
+        pages += [page] * len(line)
+    for m in ALTERNATIVE_RE.finditer(text):
+        if (m.group(1) in UP_WORDS) != (m.group(2) in UP_WORDS):
+            yield _finding("WORDING.template-alternative", page=pages[m.start()], pair=m.group(0),
+                           context=_quote(text, m.start(), m.end()))
 
 
 def _word(v: Decimal, up: str, down: str) -> str:
@@ -150,7 +155,9 @@ def _label(c: Claim) -> str:
 def _zero_targets(doc: Document) -> Dict[str, List[Tuple[CellRef, Optional[Decimal], Decimal, str]]]:
     """subject -> (cell, value in 万元, its rounding error, unit) of the table figures a narrative
     amount of that subject may be: the locator of the narrative checks (rules.py)."""
-    from xlbudget.checks import rules  # the narrative section's locator (one home for subjects)
+    from xlbudget.checks import (
+        rules,  # the narrative section's locator (one home for subjects)
+    )
 
     ctx = rules._Ctx(doc)
     return {subj: [(ref,) + rules._wan(ctx, ref) for ref, _ in refs]
