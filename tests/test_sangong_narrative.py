@@ -177,3 +177,14 @@ def test_real_pdfs_have_no_other_sangong_findings(pdf):
     findings = rules.run(imported(pdf))[2]
     assert [f.id for f in findings if f.id.startswith("SANGONG.")] == REAL_SANGONG.get(pdf.name, [])
     assert not [f for f in findings if f.id.startswith("SANGONG.") and f.severity == "error"]
+
+
+def test_the_cars_of_the_narrative_against_the_statistics_table():
+    # seed 001 (大同市外事办 2023 决算): "共有车辆0辆" (p17); 公开10表 "(一) 车辆数合计(辆)" 行次 7, 统计数 blank
+    doc = imported(need(SEED / "001_511f49588f3df717.pdf"))
+    assert not found(doc, "SANGONG.vehicle-table")
+    row = next(i for i, r in enumerate(doc.table("f10").rows) if "车辆数合计" in r.cells[0].text)
+    edited = edit_cell(doc, "f10", row, 2, "3")  # the 统计数 edited to 3 cars
+    hits = found(edited, "SANGONG.vehicle-table")
+    assert [(f.expected, f.actual) for f in hits] == [(D(3), D(0))]
+    assert hits[0].cells[0].col == 2, "the 统计数 column, not the 行次 7"

@@ -372,3 +372,35 @@ def vehicle_sums(doc: Document) -> Iterable[Finding]:
             f = _finding("SANGONG.vehicle-sum", page=total.page, total=total.count, parts=n, listed=listed)
             f.expected, f.actual = Decimal(n), Decimal(total.count or 0)
             yield f
+
+
+def _vehicles_in_table(doc: Document) -> Optional[Tuple[int, CellRef]]:
+    """(cars, cell) of 公开10表's "车辆数合计(辆)" row: its 统计数 column (a blank cell is 0), not its 行次."""
+    t = doc.table("f10")
+    if t is None:
+        return None
+    value_col = next((j for r in t.rows for j, c in enumerate(r.cells) if re.search(r"统计数|数量", squeeze(c.text))),
+                     None)
+    for i, r in enumerate(t.rows):
+        if r.cells and "车辆数" in squeeze(r.cells[0].text):
+            j = value_col if value_col is not None else len(r.cells) - 1
+            if j >= len(r.cells):
+                return None
+            v = r.cells[j].value
+            if v is None and squeeze(r.cells[j].text):
+                return None  # text, not a count
+            return int(v or 0), CellRef(table_keys(doc)[id(t)], i, j, r.page)
+    return None
+
+
+@rule("SANGONG.vehicle-table", kind=NARRATIVE, severity="warning", tables=("f10",),
+      message="叙述（第{on}页）称共有车辆 {said} 辆，公开10表“车辆数合计”为 {printed} 辆",
+      describe="the cars the narrative says the department has differ from 车辆数合计 of the 决算 统计表 (公开10)")
+def vehicle_table(doc: Document) -> Iterable[Finding]:
+    found = _vehicles_in_table(doc)
+    total = next((s for s in doc.statements if s.count_unit == "辆" and s.qualifier == "合计"), None)
+    if found is None or total is None or total.count == found[0]:
+        return
+    f = _finding("SANGONG.vehicle-table", [found[1]], page=total.page, said=total.count, printed=found[0])
+    f.expected, f.actual = Decimal(found[0]), Decimal(total.count or 0)
+    yield f
