@@ -236,6 +236,8 @@ def unbacked_items(doc: Document) -> Iterable[Finding]:
     for c, item, _, amount in _stated(doc):
         if amount == 0 or st.has(item) or item in seen:
             continue
+        if item in (CAR_PURCHASE, CAR_RUNNING) and st.has(CARS):
+            continue  # a table printing 公务用车购置及运行费 without its two parts shows less, not other, figures
         seen.add(item)
         f = _finding("SANGONG.narrative-unbacked", page=c.page, item=item, amount=fmt(amount),
                     table_on=st.page)

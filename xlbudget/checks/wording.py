@@ -11,6 +11,8 @@ import re
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+# rules.py's narrative section locates the table figures of a subject (one home for subjects)
+from xlbudget.checks import rules
 from xlbudget.checks.registry import NARRATIVE, WORDING, finding, rule
 from xlbudget.model import CellRef, Claim, Document, Finding, table_keys
 from xlbudget.numbers import fmt, half_ulp
@@ -155,10 +157,6 @@ def _label(c: Claim) -> str:
 def _zero_targets(doc: Document) -> Dict[str, List[Tuple[CellRef, Optional[Decimal], Decimal, str]]]:
     """subject -> (cell, value in 万元, its rounding error, unit) of the table figures a narrative
     amount of that subject may be: the locator of the narrative checks (rules.py)."""
-    from xlbudget.checks import (
-        rules,  # the narrative section's locator (one home for subjects)
-    )
-
     ctx = rules._Ctx(doc)
     return {subj: [(ref,) + rules._wan(ctx, ref) for ref, _ in refs]
             for subj, refs in rules._claim_targets(ctx).items()}
