@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from xlbudget.vocabulary import DASHES
 
@@ -132,6 +132,10 @@ class Claim:
     qualifier: Optional[str] = None  # words between subject and amount: 年初预算 / 预算数 / 决算 …
     pos: int = 0  # offset in the narrative stream (ordering only)
     budget: Optional[Decimal] = None  # 年初预算 of a "年初预算A，决算B，完成年初预算的R%" claim (amount = B)
+    # statements (Document.statements) that are not an amount of a subject:
+    comparison: Optional[str] = None  # "决算数小于预算数": 大于 / 小于 / 等于, of amount against budget
+    count: Optional[int] = None  # "团组3个", "保有量0辆", "接待23批次": how many
+    count_unit: Optional[str] = None  # 个 / 人次 / 辆 / 批次
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,8 @@ class Document:
     source: str
     tables: List[Table] = field(default_factory=list)
     claims: List[Claim] = field(default_factory=list)
+    # other checkable sentences of the narrative: comparisons of 决算 with 预算, counts of trips/cars/visits
+    statements: List[Claim] = field(default_factory=list)
     n_pages: int = 0
     warnings: List[str] = field(default_factory=list)
     # what the importer was unsure about while reading (findings of kind "extraction")

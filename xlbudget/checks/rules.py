@@ -19,7 +19,7 @@ from xlbudget.checks.arithmetic import _amount_cols, _col_named, _find_label, _l
 from xlbudget.checks.engine import (AnyCheck, Check, Context, RatioCheck, build_checks, evaluate,  # noqa: F401
                                     failed_finding)
 from xlbudget.checks.registry import REGISTRY, run_declared
-from xlbudget.checks import completeness, consistency  # noqa: F401,E402  (their @rule declarations register)
+from xlbudget.checks import completeness, consistency, sangong, wording  # noqa: F401,E402  (their @rule declarations register)
 
 CLASS_NAMES = set(CLASSES.values())
 _Ctx = Context

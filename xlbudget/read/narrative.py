@@ -193,3 +193,114 @@ def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
                             pos=m.start()))
     claims.sort(key=lambda c: c.pos)
     return claims
+
+
+# ---------------------------------------------------------------- statements
+# Sentences the checks read besides the amount claims: "决算数小于预算数" (of the figures just
+# stated), and counts of 三公 activity (团组/人次/辆/批次).
+
+# "决算数小于（全年）预算数", "决算数同预算数持平": the word, normalised to 大于 / 小于 / 等于
+COMPARE_RE = re.compile(
+    r"决算数?(?:(大于|超过|高于|小于|低于|少于|等于)(?:年初|全年|调整后?)?预算数?"
+    r"|[同与和](?:年初|全年|调整后?)?预算数?(?:相比)?(?:基本)?(持平|相同|一致))"
+)
+COMPARISON_WORDS = {"大于": "大于", "超过": "大于", "高于": "大于", "小于": "小于", "低于": "小于", "少于": "小于",
+                    "等于": "等于", "持平": "等于", "相同": "等于", "一致": "等于"}
+# the figures a comparison speaks of: "年初预算为452.40万元，支出决算为446.11万元"
+BUDGET_AMOUNT_RE = re.compile(r"预算(?:数)?(?:为|是)?\s*" + _NUM + r"\s*万元")
+ACTUAL_AMOUNT_RE = re.compile(r"决算(?:数)?(?:为|是)?\s*" + _NUM + r"\s*万元")
+# how far back (characters of the joined narrative) the figures of a comparison may stand
+COMPARE_WINDOW = 220
+
+# the 三公 item a count belongs to: the last of these named before it
+COUNT_SUBJECTS = (("因公出国", "因公出国（境）费"), ("出访", "因公出国（境）费"), ("团组", "因公出国（境）费"),
+                  ("公务用车", "公务用车"), ("车辆", "公务用车"), ("接待", "公务接待费"))
+COUNT_RE = re.compile(r"(\d+)\s*(人次|辆|批次|个)")
+# a vehicle total and its parts: "共有车辆66辆，其中，一般公务用车13辆、执法执勤用车38辆…"
+VEHICLE_TOTAL_RE = re.compile(r"(?:共有|实有)(?:车辆|公务用车)?(?:编制\d+辆[，,]?实有)?\s*(\d+)\s*辆")
+VEHICLE_PART_RE = re.compile(r"([^，,、；;：:。\d]{2,16}?)\s*(\d+)\s*辆")
+
+
+def _joined(lines: Sequence[TextLine]):
+    parts: List[str] = []
+    pages: List[int] = []
+    for ln in lines:
+        t = "".join(ln.text.split())
+        parts.append(t)
+        pages.extend([ln.page] * len(t))
+    return "".join(parts), pages
+
+
+def _comparisons(text: str, pages: List[int]) -> List[Claim]:
+    out: List[Claim] = []
+    prev_end = 0
+    for m in COMPARE_RE.finditer(text):
+        start = max(prev_end, m.start() - COMPARE_WINDOW)
+        prev_end = m.end()
+        window = text[start:m.start()]
+        budgets = list(BUDGET_AMOUNT_RE.finditer(window))
+        if not budgets:
+            continue
+        b = budgets[-1]  # "年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元": the last budget
+        a = ACTUAL_AMOUNT_RE.search(window, b.end())
+        if a is None:
+            continue
+        subject, scope, _ = _subject_before(text, m.start())
+        if subject is None:
+            subject, scope, _ = _subject_before(text, start + b.start())
+        out.append(Claim(subject=subject or "支出", amount=_dec(a.group(1)), budget=_dec(b.group(1)),
+                         comparison=COMPARISON_WORDS[m.group(1) or m.group(2)], scope=scope,
+                         page=pages[m.start()] if pages else None,
+                         text=text[start + b.start():m.end()][:160], pos=m.start()))
+    return out
+
+
+def _counts(text: str, pages: List[int]) -> List[Claim]:
+    """"团组0个、累计0人次", "保有量为0辆", "接待23批次，179人次": counts of the 三公 item named
+    last before them in the sentence (a count with no 三公 item before it is no 三公 count)."""
+    out: List[Claim] = []
+    for m in COUNT_RE.finditer(text):
+        sent_from = max(text.rfind(p, 0, m.start()) for p in "。；;") + 1
+        head = text[sent_from:m.start()]
+        hits = [(head.rfind(kw), canon) for kw, canon in COUNT_SUBJECTS if kw in head]
+        if not hits or (m.group(2) == "个" and "团组" not in head):
+            continue
+        if m.group(2) == "辆" and not re.search(r"保有量|购置", head):
+            continue  # the cars owned, by kind: read with their total (_vehicles)
+        if re.search(r"[≥≤><＞＜]\s*$", head) or re.search(r"\d$", head):
+            continue  # "≥24次": a 绩效 target; "1.5个": not a count
+        subject = max(hits)[1]
+        qualifier = re.sub(r"^.*[，,、：:]", "", head) or None
+        out.append(Claim(subject=subject, count=int(m.group(1)), count_unit=m.group(2), qualifier=qualifier,
+                         page=pages[m.start()] if pages else None, text=text[sent_from:m.end()][-160:],
+                         pos=m.start()))
+    return out
+
+
+def _vehicles(text: str, pages: List[int]) -> List[Claim]:
+    """"共有车辆66辆，其中，一般公务用车13辆、执法执勤用车38辆、特种专业技术用车15辆": the total
+    (qualifier 合计) followed by its parts (qualifier 其中), one statement each."""
+    out: List[Claim] = []
+    for m in VEHICLE_TOTAL_RE.finditer(text):
+        lead = re.match(r"车?[，,。；;]?其中", text[m.end():])
+        if not lead:
+            continue
+        end = text.find("。", m.end() + lead.end())
+        end = len(text) if end < 0 else end
+        rest = text[m.end():end]
+        page = pages[m.start()] if pages else None
+        out.append(Claim(subject="公务用车", count=int(m.group(1)), count_unit="辆", qualifier="合计", page=page,
+                         text=text[m.start():end][:160], pos=m.start()))
+        for p in VEHICLE_PART_RE.finditer(rest, rest.find("其中") + 2):
+            name = re.sub(r"^(其中|以及|和|及)", "", p.group(1))
+            out.append(Claim(subject="公务用车:" + name, count=int(p.group(2)), count_unit="辆", qualifier="其中",
+                             page=page, text=p.group(0), pos=m.end() + p.start()))
+    return out
+
+
+def extract_statements(lines: Sequence[TextLine]) -> List[Claim]:
+    """Comparisons of 决算 with 预算 and counts of 三公 activity, in the order of the text."""
+    text, pages = _joined(lines)
+    out = _comparisons(text, pages) + _counts(text, pages) + _vehicles(text, pages)
+    out.sort(key=lambda c: c.pos)
+    return out

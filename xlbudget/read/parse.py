@@ -14,7 +14,7 @@ from xlbudget import codes
 from xlbudget.read import diagnose
 from xlbudget.model import Cell, Document, Line, Row, Table
 from xlbudget.read.contents import read_contents
-from xlbudget.read.narrative import extract_claims
+from xlbudget.read.narrative import extract_claims, extract_statements
 from xlbudget.numbers import looks_numeric, parse_amount
 from xlbudget.read.raw import Fragment, RawDocument, TextLine
 from xlbudget.settings import StitchSettings
@@ -674,6 +674,7 @@ def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] =
     # page numbers would glue onto the sentence running over the page break ("增长3" + "17.31%")
     lines = [b for b in raw.blocks if isinstance(b, TextLine) and not is_page_furniture(b.text)]
     doc.claims = extract_claims(lines)
+    doc.statements = extract_statements(lines)
     doc.lines = [Line(b.page, b.text) for b in lines]
     doc.contents = read_contents(doc.lines)
     _doubt_reading(doc, lines)
