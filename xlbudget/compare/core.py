@@ -35,23 +35,6 @@ REMOVED = "取消"
 BASE_ZERO = "上年为0"  # 增减率 undefined (∞): last year was 0 or blank, this year is not
 BUDGET_ZERO = "预算为0"  # 执行率 undefined: nothing budgeted, something spent
 
-# budget kind <-> final-account kind of the same content share one sheet
-FAMILIES: Dict[str, str] = {
-    "b01": "T01", "f01": "T01",
-    "b02": "T02", "f02": "T02",
-    "b03": "T03", "f03": "T03",
-    "b04": "T04", "f04": "T04",
-    "b05": "T05", "f05": "T05",
-    "b06": "T06", "f06": "T06",
-    "b10": "T10", "f09": "T10",
-}
-FAMILY_NAMES = {
-    "T01": "收支总表", "T02": "收入表", "T03": "支出表", "T04": "财政拨款收支总表",
-    "T05": "一般公共预算支出表", "T06": "基本支出经济科目表", "T10": "三公经费表",
-}
-FAMILY_ORDER = ["T01", "T02", "T03", "T04", "T05", "b05a", "T06", "b06a", "b07", "b08", "b09", "f07", "f08",
-                "T10", "b11", "b12", "b13", "b14", "f10"]
-
 MAIN_SUBJECTS = ["收入总计", "支出总计", "基本支出", "项目支出", "三公经费", "机关运行经费"]
 KIND_ORDER = {BUDGET: 0, FINAL: 1, PERFORMANCE: 2}
 
@@ -400,10 +383,8 @@ def table_key(t: Table) -> Optional[str]:
     """Family key of a table; None for tables not compared (performance tables)."""
     if t.kind.startswith("p_"):
         return None
-    if t.kind in FAMILIES:
-        return FAMILIES[t.kind]
     if t.kind != "other":
-        return t.kind
+        return classify.family_key(t.kind)
     if t.title:
         return "other:" + classify.norm_title(re.sub(r"20\d{2}\s*年度?", "", t.title))
     sig = _signature(t)
@@ -411,8 +392,8 @@ def table_key(t: Table) -> Optional[str]:
 
 
 def _family_name(key: str, tables: Sequence[Table]) -> str:
-    if key in FAMILY_NAMES:
-        return FAMILY_NAMES[key]
+    if key in classify.FAMILY_NAMES:
+        return classify.FAMILY_NAMES[key]
     if key in classify.KINDS:
         return classify.sheet_name(key)
     if key.startswith("other:"):
@@ -608,7 +589,7 @@ def _compare_tables(periods: List[Period], bases, pairs) -> List[TableComparison
                     merged[k] = t
         per_period.append(merged)
     keys = _merge_order([list(m.keys()) for m in reversed(per_period)])
-    fam_rank = {k: i for i, k in enumerate(FAMILY_ORDER)}
+    fam_rank = {k: i for i, k in enumerate(classify.family_order())}
     keys.sort(key=lambda k: (fam_rank.get(k.split("#")[0], 100), 0))  # stable: unknown keys keep doc order
     out: List[TableComparison] = []
     for k in keys:
