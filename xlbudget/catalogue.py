@@ -51,7 +51,9 @@ class TableKind:
     # found in the normalised header text; tried in column_rank order across kinds
     column_hints: Tuple[Tuple[str, ...], ...] = ()
     column_rank: int = 1000
-    expected_columns: Tuple[str, ...] = ()  # leaf column names a reviewer expects (template order)
+    # the column names a reviewer expects, in template order: leaf names ("基本支出"), or "group/leaf" where
+    # the leaf alone is ambiguous ("本年支出/合计")
+    expected_columns: Tuple[str, ...] = ()
     # comparison family: a budget kind and its final-account counterpart share one (T03 = 支出表);
     # None: the kind is its own family; compared=False: never compared (performance forms)
     family: Optional[str] = None
@@ -83,7 +85,7 @@ CATALOGUE: Tuple[TableKind, ...] = (
               required_for=_B,
               standard_title="预算收支总表"),
     TableKind("f01", "收入支出决算总表", FINAL, (r"收入支出决算总表",), 60,
-              expected_columns=("项目", "行次", "金额", "项目", "行次", "金额"), family="T01",
+              expected_columns=("项目", "决算数", "项目", "决算数"), family="T01",
               subjects={INCOME_TOTAL: 1, EXPENSE_TOTAL: 1, BASIC: 2, PROJECT: 2, GENERAL_BUDGET: 2,
                         OTHER_SUBJECT: 2},
               required_for=_F,
@@ -94,7 +96,7 @@ CATALOGUE: Tuple[TableKind, ...] = (
                "单位资金"), family="T02", subjects={INCOME_TOTAL: 2}, required_for=_B,
               standard_title="预算收入总表"),
     TableKind("f02", "收入决算表", FINAL, (r"收入决算表",), 70,
-              expected_columns=("科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入",
+              expected_columns=("功能分类科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入",
                                 "事业收入", "经营收入", "附属单位上缴收入", "其他收入"),
               family="T02", subjects={INCOME_TOTAL: 2}, required_for=_F,
               standard_title="收入决算表"),
@@ -105,7 +107,7 @@ CATALOGUE: Tuple[TableKind, ...] = (
               required_for=_B,
               standard_title="预算支出总表"),
     TableKind("f03", "支出决算表", FINAL, (r"支出决算表",), 140,
-              expected_columns=("科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出",
+              expected_columns=("功能分类科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出",
                                 "上缴上级支出", "经营支出", "对附属单位补助支出"),
               family="T03",
               subjects={BASIC: 1, PROJECT: 1, EXPENSE_TOTAL: 2, CODE_SUBJECT: 2, OTHER_SUBJECT: 1},
@@ -117,7 +119,7 @@ CATALOGUE: Tuple[TableKind, ...] = (
               family="T04", subjects={GENERAL_BUDGET: 3}, fallback=False, required_for=_B,
               standard_title="财政拨款收支总表"),
     TableKind("f04", "财政拨款收入支出决算总表", FINAL, (r"财政拨款收入支出决算总表",), 50,
-              expected_columns=("项目", "行次", "金额", "项目", "行次", "合计", "一般公共预算财政拨款",
+              expected_columns=("项目", "决算数", "项目", "合计", "一般公共预算财政拨款",
                                 "政府性基金预算财政拨款", "国有资本经营预算财政拨款"),
               family="T04", subjects={GENERAL_BUDGET: 3}, fallback=False, required_for=_F,
               standard_title="财政拨款收入支出决算总表"),
@@ -126,7 +128,8 @@ CATALOGUE: Tuple[TableKind, ...] = (
               fallback=False, required_for=_B, alternatives=("b05a",),
               standard_title="一般公共预算支出预算表"),
     TableKind("f05", "一般公共预算财政拨款支出决算表", FINAL, (r"一般公共预算财政拨款支出决算",), 90,
-              expected_columns=_TOTALS_SIDE, family="T05", subjects={GENERAL_BUDGET: 1, CODE_SUBJECT: 1},
+              expected_columns=("功能分类科目编码", "科目名称", "合计", "基本支出", "项目支出"), family="T05",
+              subjects={GENERAL_BUDGET: 1, CODE_SUBJECT: 1},
               fallback=False, required_for=_F,
               standard_title="一般公共预算财政拨款支出决算表"),
     TableKind("b05a", "财政拨款支出表", BUDGET, (r"财政拨款支出",), 270,
@@ -139,7 +142,7 @@ CATALOGUE: Tuple[TableKind, ...] = (
               standard_title="一般公共预算基本支出预算表"),
     TableKind("f06", "一般公共预算基本支出决算明细表", FINAL, (r"一般公共预算财政拨款基本支出决算",), 80,
               ((r"人员经费", r"公用经费", r"经济分类"),), 40,
-              ("科目编码", "科目名称", "决算数", "科目编码", "科目名称", "决算数"), family="T06",
+              ("经济分类科目编码", "科目名称", "决算数", "经济分类科目编码", "科目名称", "决算数"), family="T06",
               subjects={PERSONNEL: 1, PUBLIC_USE: 1}, fallback=False, required_for=_F,
               standard_title="一般公共预算财政拨款基本支出决算表"),
     TableKind("b06a", "财政拨款基本支出经济科目表", BUDGET, (r"财政拨款.*基本支出",), 250,
@@ -158,13 +161,13 @@ CATALOGUE: Tuple[TableKind, ...] = (
               required_for=_B, required_since=TEN_TABLE_BUDGET_SINCE,
               standard_title="国有资本经营预算收支预算表"),
     TableKind("f07", "政府性基金财政拨款决算表", FINAL, (r"政府性基金预算财政拨款.*决算",), 100,
-              expected_columns=("科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出合计",
-                                "基本支出", "项目支出", "年末结转和结余"),
+              expected_columns=("功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出/合计",
+                                "本年支出/基本支出", "本年支出/项目支出", "年末结转和结余"),
               fallback=False, required_for=_F,
               standard_title="政府性基金预算财政拨款收入支出决算表"),
     TableKind("f08", "国有资本经营财政拨款决算表", FINAL, (r"国有资本经营预算财政拨款.*决算",), 110,
-              expected_columns=("科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出合计",
-                                "基本支出", "项目支出", "年末结转和结余"),
+              expected_columns=("功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出/合计",
+                                "本年支出/基本支出", "本年支出/项目支出", "年末结转和结余"),
               fallback=False, required_for=_F,
               standard_title="国有资本经营预算财政拨款收入支出决算表"),
     TableKind("b10", "三公经费预算表", BUDGET, (r"三公经费",), 190,
@@ -172,8 +175,9 @@ CATALOGUE: Tuple[TableKind, ...] = (
               _SANGONG_COLS, family="T10", subjects=_SANGONG_SUBJECTS, required_for=_B,
               standard_title="财政拨款安排“三公”经费支出预算表"),
     TableKind("f09", "三公经费支出决算表", FINAL, (r"三公经费.*决算",), 120,
-              expected_columns=("预算数/合计",) + tuple("预算数/" + c for c in _SANGONG_COLS[1:])
-              + ("决算数/合计",) + tuple("决算数/" + c for c in _SANGONG_COLS[1:]),
+              # each printed twice, 预算数 then 决算数
+              expected_columns=("合计", "因公出国（境）费", "公务用车购置及运行维护费/小计", "公务用车购置费",
+                                "公务用车运行维护费", "公务接待费"),
               family="T10", subjects=_SANGONG_SUBJECTS, required_for=_F,
               standard_title="财政拨款“三公”经费支出决算表"),
     TableKind("b11", "机关运行经费预算表", BUDGET, (r"机关运行经费",), 200,

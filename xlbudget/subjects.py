@@ -460,14 +460,15 @@ def _label_pos(t: Optional[Table], pattern: str) -> Optional[Tuple[int, int]]:
     return (pos[0], k) if k is not None else None
 
 
-# 三公 in a 预算 table: subject, row label (tall table), column (wide table)
+# 三公 in a 预算 table: subject, row label (tall table), columns in order of preference (wide table).
+# The 三公 小计 before the table's 合计: a table of "三公经费、会议费、培训费" totals all five.
 _SANGONG_ROWS = (
-    (catalogue.SANGONG, r"^(合计|“?三公”?经费合计)$", r"三公.*小计$|^合计$"),
-    (catalogue.ABROAD, r"因公出国", r"因公出国"),
-    (catalogue.RECEPTION, r"公务接待", r"公务接待"),
-    (catalogue.VEHICLES, r"公务用车购置及运行", r"公务用车购置及运行.*小计$"),
-    (catalogue.VEHICLE_PURCHASE, r"^①?公务用车购置费$|^购置费$", r"/公务用车购置费$|/购置费$"),
-    (catalogue.VEHICLE_RUNNING, r"^②?公务用车运行维护费$|^运行维护费$", r"公务用车运行维护费$|/运行维护费$"),
+    (catalogue.SANGONG, r"^(合计|“?三公”?经费合计)$", (r"三公.*小计$", r"^合计$")),
+    (catalogue.ABROAD, r"因公出国", (r"因公出国",)),
+    (catalogue.RECEPTION, r"公务接待", (r"公务接待",)),
+    (catalogue.VEHICLES, r"公务用车购置及运行", (r"公务用车购置及运行.*小计$",)),
+    (catalogue.VEHICLE_PURCHASE, r"^①?公务用车购置费$|^购置费$", (r"/公务用车购置费$|/购置费$",)),
+    (catalogue.VEHICLE_RUNNING, r"^②?公务用车运行维护费$|^运行维护费$", (r"公务用车运行维护费$|/运行维护费$",)),
 )
 CLASS_NAMES = set(CLASSES.values())
 GENERAL_PREFIX = catalogue.GENERAL_BUDGET + ":"  # "一般公共预算:基本支出": the figure of that fund only
@@ -576,11 +577,11 @@ def _sangong_targets(doc: Document, add) -> None:
     if not (b10 and b10.rows):
         return
     am = amount_cols(b10)
-    for subj, row_rx, col_rx in _SANGONG_ROWS:
+    for subj, row_rx, col_rxs in _SANGONG_ROWS:
         pos = _find_label(b10, row_rx, col=0)
         if pos and am:
             add(subj, b10, pos[0], am[0])
             continue
-        j = _col_named(b10, col_rx)
+        j = _col_named(b10, *col_rxs)
         if j is not None and len(b10.rows) <= 3:
             add(subj, b10, 0, j)
