@@ -110,3 +110,27 @@ def test_a_new_alias_is_one_entry(monkeypatch):
         monkeypatch.undo()
         catalogue.reload()
     assert kind_from_title("2025年单位资金支出预算表") != "b15"
+
+
+def test_compare_families_in_display_order():
+    # a budget kind and its 决算 counterpart share a sheet; the order is the catalogue's
+    assert catalogue.family_order() == ["T01", "T02", "T03", "T04", "T05", "b05a", "T06", "b06a", "b07", "b08",
+                                        "b09", "f07", "f08", "T10", "b11", "b12", "b13", "b14", "f10"]
+    assert catalogue.family_key("f09") == catalogue.family_key("b10") == "T10"
+    assert catalogue.family_key("p_eval") is None
+
+
+@pytest.mark.slow
+def test_expected_columns_are_those_of_the_national_final_account_template():
+    from conftest import SHANGHAI, imported, need
+
+    doc = imported(need(SHANGHAI / "附件2：部门决算模板.pdf"))
+    seen = set()
+    for t in doc.tables:
+        if t.kind in ("f01", "f02", "f03", "f04", "f05", "f06"):
+            expected = entry(t.kind).expected_columns
+            assert len(t.columns) == len(expected), (t.kind, t.columns)
+            for col, want in zip(t.columns, expected):
+                assert col == want or col.endswith("/" + want), (t.kind, col, want)
+            seen.add(t.kind)
+    assert seen == {"f01", "f02", "f03", "f04", "f05", "f06"}
