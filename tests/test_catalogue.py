@@ -74,6 +74,11 @@ def test_required_tables_of_a_budget_and_a_final_account():
     assert sorted(required_kinds(FINAL)) == ["f01", "f02", "f03", "f04", "f05", "f06", "f07", "f08", "f09"]
     assert required_kinds(PERFORMANCE) == []
     assert entry("b05").alternatives == ("b05a",)
+    # a budget may print 财政拨款支出表 (b05a) and its 基本支出 table (b06a) in place of the 一般公共预算 ones
+    budget = ["b01", "b02", "b03", "b04", "b05a", "b06a", "b08", "b10", "b11", "b14"]
+    assert catalogue.missing_required(BUDGET, budget, 2019) == []
+    assert catalogue.missing_required(BUDGET, [k for k in budget if k != "b10"], 2019) == ["b10"]
+    assert catalogue.missing_required(BUDGET, budget, 2024) == ["b07", "b09"]
     assert entry("nonsense").kind == "other"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from xlbudget.model import BUDGET, FINAL, PERFORMANCE
 
@@ -240,6 +240,12 @@ def required_kinds(doc_kind: str, year: Optional[int] = None) -> List[str]:
     A kind with ``alternatives`` is also satisfied by one of them (b05 by b05a). ``year`` None: today's set."""
     return [e.kind for e in CATALOGUE if doc_kind in e.required_for
             and (year is None or e.required_since is None or year >= e.required_since)]
+
+
+def missing_required(doc_kind: str, present: Sequence[str], year: Optional[int] = None) -> List[str]:
+    """Required kinds of which neither the kind nor one of its alternatives is among ``present``."""
+    have = set(present)
+    return [k for k in required_kinds(doc_kind, year) if not ({k} | set(entry(k).alternatives)) & have]
 
 
 def _title_rules() -> List[Tuple[str, str]]:
