@@ -82,6 +82,25 @@ def unit_of(doc: Document, t: Optional[Table]) -> str:
     return (t.unit if t is not None else None) or doc.unit or COMMON_UNIT
 
 
+def _of(t: Table, *families: str) -> bool:
+    """Is the table of one of these comparison families (T03 = 支出总表 and 支出决算表) or kinds?"""
+    return catalogue.family_key(t.kind) in families
+
+
+def _kinds_of(*families: str) -> List[str]:
+    """The catalogue's kinds of these families, in catalogue order (budget kind before its 决算 one)."""
+    return [e.kind for e in catalogue.CATALOGUE if catalogue.family_key(e.kind) in families]
+
+
+def _first_of(doc: Document, *families: str) -> Optional[Table]:
+    """The first table of these families the document prints (in catalogue order)."""
+    for k in _kinds_of(*families):
+        t = doc.table(k)
+        if t is not None:
+            return t
+    return None
+
+
 # ----------------------------------------------------------------- labels and columns
 
 NUMBERING_RE = re.compile(
@@ -165,7 +184,7 @@ def _labeled(t: Table, rx: str) -> Optional[Tuple[Decimal, int, int]]:
 
 def _side_total(t: Table, side: str) -> Optional[Tuple[Decimal, int, int]]:
     """"总计" printed on both halves of a 收支总表: the income one left, the expense one right."""
-    if t.kind not in ("b01", "f01", "b04", "f04", "other"):
+    if not _of(t, "T01", "T04", "other"):
         return None
     amounts = amount_cols(t)
     hits = []
@@ -298,17 +317,17 @@ def _lookup_in(t: Table, subject: str, final: bool) -> Optional[Tuple[Decimal, i
             got = _labeled(t, rx)
             if got:
                 return got
-        if subject == "支出总计" and t.kind in ("b03", "f03", "other"):
+        if subject == "支出总计" and _of(t, "T03", "other"):
             if _col(t, r"基本支出$") is not None:
                 return _total_col_value(t, [r"(^|/)(本年支出)?合计$", r"^合计$"])
-        if subject == "收入总计" and t.kind in ("b02", "f02"):
+        if subject == "收入总计" and _of(t, "T02"):
             return _total_col_value(t, [r"(^|/)(本年收入)?合计$", r"^合计$"])
         return None
     if subject in ("基本支出", "项目支出"):
         got = _total_col_value(t, [rf"(^|/){subject}$"])
         if got:
             return got
-        if t.kind in ("b03", "f03") or _col(t, r"基本支出$") is not None:
+        if _of(t, "T03") or _col(t, r"基本支出$") is not None:
             return None  # a 支出总表 without a total for this column
         return _labeled(t, rf"^{subject}$")
     if subject == "三公经费":
@@ -317,9 +336,9 @@ def _lookup_in(t: Table, subject: str, final: bool) -> Optional[Tuple[Decimal, i
         if got:
             return got
         got = _labeled(t, r"^三公经费(合计|小计)?$")
-        if got and t.kind in ("b10", "f09"):
+        if got and _of(t, "T10"):
             return got
-        if t.kind in ("b10", "f09"):
+        if _of(t, "T10"):
             has_extra = any(re.search(r"会议费|培训费", c) for c in t.columns) or _labeled(t, r"^(会议费|培训费)$")
             if not has_extra:
                 got = _total_col_value(t, [r"(^|/)合计$"], pref)
@@ -364,15 +383,15 @@ def _lookup_in(t: Table, subject: str, final: bool) -> Optional[Tuple[Decimal, i
         got = _total_col_value(t, [rf"(^|/){subject}$"])
         if got:
             return got
-        if t.kind in ("b06", "f06", "b06a"):
+        if _of(t, "T06", "b06a"):
             return _labeled(t, rf"^{subject}(合计)?$")
         return None
     if subject == "一般公共预算":
-        if t.kind in ("b05", "f05"):
+        if _of(t, "T05"):
             return _total_col_value(t, [r"(^|/)(本年支出/)?(合计|小计)$", r"^合计$"])
         return _labeled(t, r"^一般公共预算(拨款|财政拨款)?(收入|资金)?$")
     if subject in _SANGONG_PARTS:
-        if t.kind not in ("b10", "f09"):
+        if not _of(t, "T10"):
             return None
         col_rx, label_rx = _SANGONG_PARTS[subject]
         got = _total_col_value(t, [col_rx], "决算" if final else None)
@@ -381,12 +400,12 @@ def _lookup_in(t: Table, subject: str, final: bool) -> Optional[Tuple[Decimal, i
         return _labeled(t, label_rx)
     # a function class (一般公共服务支出 ...): the 类 row of the 支出总表
     code = next((c for c, nm in CLASSES.items() if nm == subject), None)
-    if code and t.kind in ("b03", "f03", "other"):
+    if code and _of(t, "T03", "other"):
         j = _col(t, r"(^|/)(本年支出)?合计$", r"^合计$", r"金额$")
         for i, r in enumerate(t.rows):
             if r.code == code and j is not None and j < len(r.cells) and r.cells[j].value is not None:
                 return r.cells[j].value, i, j
-    if t.kind in ("b01", "f01"):
+    if _of(t, "T01"):
         return _labeled(t, rf"^{re.escape(subject)}$")
     return None
 
@@ -494,7 +513,7 @@ def quotable(doc: Document) -> Dict[str, List[Located]]:
         am = amount_cols(b11)
         if tot and am:
             add(catalogue.RUNNING, b11, tot[0], am[0])
-    b01 = doc.table("b01") or doc.table("f01")
+    b01 = _first_of(doc, "T01")
     if b01:
         for subj, rx in ((catalogue.INCOME_TOTAL, r"^收入总计$|^收入合计$"),
                          (catalogue.EXPENSE_TOTAL, r"^支出总计$|^支出合计$")):
@@ -507,8 +526,8 @@ def quotable(doc: Document) -> Dict[str, List[Located]]:
 
 def _spending_targets(doc: Document, refs: _Refs, add) -> None:
     """支出总表 and 一般公共预算支出表: 基本/项目支出, every coded item, the 类 (as shares of the 合计)."""
-    b03 = doc.table("b03") or doc.table("f03")
-    b05 = doc.table("b05") or doc.table("f05") or doc.table("b05a")
+    b03 = _first_of(doc, "T03")
+    b05 = _first_of(doc, "T05", "b05a")
     for t, prefix in ((b03, ""), (b05, GENERAL_PREFIX)):
         if not t:
             continue
@@ -539,7 +558,7 @@ def _spending_targets(doc: Document, refs: _Refs, add) -> None:
 
 def _summary_class_targets(doc: Document, add) -> None:
     """收支总表 / 财政拨款收支总表: 类 on the expense side (all funds, with carry-over)."""
-    for tb in (doc.table("b01"), doc.table("f01"), doc.table("b04"), doc.table("f04")):
+    for tb in (doc.table(k) for k in _kinds_of("T01", "T04")):
         if not tb:
             continue
         for i, r in enumerate(tb.rows):
@@ -556,7 +575,7 @@ def _summary_class_targets(doc: Document, add) -> None:
 
 def _economic_targets(doc: Document, refs: _Refs, add) -> None:
     """基本支出经济科目表: 人员经费 / 公用经费 (as shares of its 合计)."""
-    b06 = doc.table("b06") or doc.table("f06")
+    b06 = _first_of(doc, "T06")
     if not b06:
         return
     ti = _head_total_row(b06)
