@@ -20,7 +20,7 @@ def test_import_and_validate(tmp_path, capsys):
     assert openpyxl.load_workbook(out).sheetnames[0] == "元数据"
     assert main(["validate", str(out), "--json"]) == 0
     findings = json.loads(capsys.readouterr().out)
-    assert any(f["id"] == "TIE" and f["message"].startswith("2101101") for f in findings)
+    assert any(f["id"] == "TIE.income-expense" and f["message"].startswith("2101101") for f in findings)
     assert main(["validate", str(pdf), "--strict"]) == 1
 
 

@@ -39,7 +39,7 @@ def test_reads_the_form():
 
 def test_consistent_form_passes():
     ctx, checks, findings = rules.run(doc_of(eval_table()))
-    score = [c for c in checks if c.id == "PERF-SCORE"]
+    score = [c for c in checks if c.id == "PERF.score"]
     assert score and score[0].ok and score[0].sum_value == D("99.06")
     assert findings == []
 
@@ -47,9 +47,9 @@ def test_consistent_form_passes():
 def test_wrong_rate_score_and_grade_are_found():
     findings = rules.check(doc_of(eval_table(rate="89.95", total="98.06", grade="良")))
     ids = {f.id: f for f in findings}
-    assert ids["PERF-EXEC"].expected == D("98.96") and ids["PERF-EXEC"].actual == D("89.95")
-    assert ids["PERF-SCORE"].actual == D("98.06") and ids["PERF-SCORE"].expected == D("99.06")
-    assert "应评为“优”" in ids["PERF-GRADE"].message
+    assert ids["PERF.exec"].expected == D("98.96") and ids["PERF.exec"].actual == D("89.95")
+    assert ids["PERF.score"].actual == D("98.06") and ids["PERF.score"].expected == D("99.06")
+    assert "应评为“优”" in ids["PERF.grade"].message
 
 
 def test_grades():
@@ -60,7 +60,7 @@ def test_grades():
 def test_seed001_self_evaluations_add_up():
     doc = imported(need(RENDERED / "pdf_a" / "001_511f49588f3df717.pdf"))
     ctx, checks, findings = rules.run(doc)
-    score = [c for c in checks if c.id == "PERF-SCORE"]
+    score = [c for c in checks if c.id == "PERF.score"]
     assert len(score) >= 5 and all(c.ok for c in score)
     assert {c.total_value for c in score} >= {D("95"), D("99.06"), D("89.91")}
     assert not [f for f in findings if f.id.startswith("PERF")]
@@ -69,7 +69,7 @@ def test_seed001_self_evaluations_add_up():
 def test_target_form_funds_and_tie_to_project_table():
     doc = imported(need(RENDERED / "pdf_a" / "000_7d1637c2b07940b9.pdf"))
     ctx, checks, findings = rules.run(doc)
-    funds = [c for c in checks if c.id == "PERF-FUNDS"]
+    funds = [c for c in checks if c.id == "PERF.funds"]
     assert funds and all(c.ok for c in funds)
     assert D("40500") in {c.total_value for c in funds}
     assert not [f for f in findings if f.id.startswith("PERF")]
@@ -78,7 +78,7 @@ def test_target_form_funds_and_tie_to_project_table():
     cell = next(r.cells[1] for r in b12.rows if r.cells[1].value == D("4.05"))
     cell.value = D("4.50")
     try:
-        tie = [f for f in rules.check(doc) if f.id == "PERF-TIE"]
+        tie = [f for f in rules.check(doc) if f.id == "PERF.tie"]
         assert tie and tie[0].actual == D("4.05") and tie[0].expected == D("4.50")
         assert "工作经费2" in tie[0].message
     finally:
@@ -88,7 +88,7 @@ def test_target_form_funds_and_tie_to_project_table():
 def test_seed003_target_forms_add_up():
     doc = imported(need(RENDERED / "pdf_a" / "003_333e51848c84ec7d.pdf"))
     ctx, checks, findings = rules.run(doc)
-    funds = [c for c in checks if c.id == "PERF-FUNDS"]
+    funds = [c for c in checks if c.id == "PERF.funds"]
     assert len(funds) >= 20 and all(c.ok for c in funds)
     # 外事业务工作经费: 实施期 3,652,000 = 省级 3,650,000 + 单位自筹 2,000
     c = next(c for c in funds if c.total_value == D("3652000"))

@@ -16,7 +16,7 @@ def errors(doc):
 def test_seed004_blank_basic_expenditure_of_20103_is_found():
     doc = seed("004_d644b8a86bb20fe5")
     errs = errors(doc)
-    split = [f for f in errs if f.id == "SPLIT" and f.message.startswith("20103")]
+    split = [f for f in errs if f.id == "SPLIT.total-columns" and f.message.startswith("20103")]
     assert split, "20103 合计 495.55 ≠ 基本支出(空) + 项目支出 139.75"
     f = split[0]
     assert f.actual == D("495.55") and f.expected == D("139.75")
@@ -28,7 +28,7 @@ def test_seed004_blank_basic_expenditure_of_20103_is_found():
 
 def test_seed004_swapped_medical_rows_are_found():
     errs = errors(seed("004_d644b8a86bb20fe5"))
-    ties = {f.message.split(":")[0]: f for f in errs if f.id == "TIE"}
+    ties = {f.message.split(":")[0]: f for f in errs if f.id == "TIE.income-expense"}
     assert "2101101" in ties and "2101102" in ties
     assert ties["2101101"].actual == D("9.14") and ties["2101101"].expected == D("10.96")
 
@@ -95,7 +95,7 @@ def test_final_account_identities_and_ties_seed001():
     labels = {c.label for c in checks}
     assert "基本支出决算 = 人员经费合计 + 公用经费合计" in labels
     assert "收入决算表 合计 = 收入支出决算总表 本年收入合计" in labels
-    assert any(c.id == "BALANCE" and c.label == "收入总计 = 支出总计" for c in checks)
+    assert any(c.id == "BALANCE.grand-totals" and c.label == "收入总计 = 支出总计" for c in checks)
     # 总计 618.10 = 本年收入合计 634.38 + 年初结转和结余 -16.28
     inc = next(c for c in checks if c.label == "收入总计 = 本年收入合计 + 结转结余")
     assert inc.ok and inc.total_value == D("618.10") and inc.sum_value == D("618.10")

@@ -251,7 +251,7 @@ def test_checks_on_seed_004_pdf_finds_the_tie_error():
     table = XLB_CHECKS(str(PDF_004))
     assert table[0] == ["id", "severity", "message", "cells"]
     assert all(len(r) == 4 for r in table)
-    ties = [r for r in table[1:] if r[0] == "TIE" and "2101101" in r[2]]
+    ties = [r for r in table[1:] if r[0] == "TIE.income-expense" and "2101101" in r[2]]
     assert ties, table
     assert ties[0][1] == "error"
     cells = ties[0][3]
@@ -299,7 +299,7 @@ def test_checks_on_a_written_workbook(tmp_path):
     wb.write_workbook(udfs.load_document(PDF_004), str(out))
     table = XLB_CHECKS(str(out))
     assert table[0] == ["id", "severity", "message", "cells"]
-    assert any(r[0] == "TIE" and "2101101" in r[2] for r in table[1:]), table
+    assert any(r[0] == "TIE.income-expense" and "2101101" in r[2] for r in table[1:]), table
 
 
 def test_checks_unreadable_xlsx_is_an_error_row(tmp_path):
@@ -352,7 +352,7 @@ def test_document_sheets_layout():
     doc = udfs.load_document(PDF_004)
     sheets = udfs.document_sheets(doc)
     assert "预算支出总表" in sheets and "问题" in sheets
-    assert any(r[0] == "TIE" and "2101101" in r[2] for r in sheets["问题"])
+    assert any(r[0] == "TIE.income-expense" and "2101101" in r[2] for r in sheets["问题"])
     _check_b03_layout(sheets)
 
 
@@ -439,7 +439,7 @@ def test_import_pdf_to_active_with_a1_relative_path():
     assert book.sheets.active is start
     checks = {s.name: s for s in book.sheets}["问题"].cells["A1"]
     assert checks[0] == ["id", "severity", "message", "cells"]
-    assert any(r[0] == "TIE" and "2101101" in r[2] for r in checks)
+    assert any(r[0] == "TIE.income-expense" and "2101101" in r[2] for r in checks)
     # codes arrive as text, amounts as numbers
     data = {s.name: s for s in book.sheets}["预算支出总表"].cells["A1"]
     row = next(r for r in data if "'2010301" in r)
@@ -509,5 +509,5 @@ def test_document_sheets_without_the_workbook_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "xlbudget.write.workbook", None)  # import fails
     sheets = udfs.document_sheets(doc)
     _check_b03_layout(sheets)
-    tie = next(r for r in sheets["问题"] if r[0] == "TIE" and "2101101" in r[2])
+    tie = next(r for r in sheets["问题"] if r[0] == "TIE.income-expense" and "2101101" in r[2])
     assert "b03!r15c3 (p5)" in tie[3]

@@ -22,7 +22,7 @@ from xlbudget.settings import PdfSettings, StitchSettings
 @dataclass
 class Result:
     document: Document
-    checks: List["rules.Check"] = field(default_factory=list)  # every identity, evaluated
+    checks: List["rules.AnyCheck"] = field(default_factory=list)  # every identity, evaluated
     findings: List[Finding] = field(default_factory=list)  # failed checks, narrative and extraction findings
 
     @property

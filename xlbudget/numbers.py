@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Iterable, Optional
 
@@ -91,19 +92,71 @@ def half_ulp_wan(v: Optional[Decimal], unit: Optional[str]) -> Decimal:
     return half_ulp(v) * unit_factor(unit)
 
 
-def tolerance(total: Optional[Decimal], terms: Iterable[Optional[Decimal]], decimals: int = 2) -> Decimal:
-    """Tolerance for ``total == sum(terms)`` in the spirit of XBRL Calculations 1.1.
+@dataclass(frozen=True)
+class Tolerance:
+    """How far a table figure may sit from the value worked out from other printed figures, and
+    the same allowance as the text of a live Excel formula: the one home of both.
 
-    Each printed figure (the total and every non-blank term) may be off from its
-    unrounded value by half a unit in its last place, so the interval of
-    possible true sums grows with the number of rounded terms. A blank term
-    is exactly zero and adds nothing.
+    A sum (``total == Σ terms``, in the spirit of XBRL Calculations 1.1): each printed figure —
+    the total and every non-blank term — may be off from its unrounded value by half a unit in
+    its last printed place, so the interval grows with the number of rounded figures; a blank
+    term is exactly zero and adds nothing. In a cell the same reads ``half × (1 + COUNT(terms))``
+    (COUNT skips blanks), exact when the figures share their last place — as printed tables do.
+
+    A percentage worked out from printed figures (``printed ≈ a / t × 100``): the interval
+    :func:`printed_percent_bounds` gives, as distances below and above the computed value.
     """
-    tol = half_ulp(total, decimals)
-    for t in terms:
-        if t is not None:
-            tol += half_ulp(t, decimals)
-    return tol
+    below: Decimal  # printed − computed may go this far below zero …
+    above: Decimal  # … and this far above
+    per_figure: Optional[Decimal] = None  # half a unit of the last place every figure shares (sums)
+
+    @property
+    def value(self) -> Decimal:
+        """The largest |printed − computed| admitted."""
+        return max(self.below, self.above)
+
+    @classmethod
+    def of_sum(cls, total: Optional[Decimal], terms: Iterable[Optional[Decimal]], decimals: int = 2) -> "Tolerance":
+        halves = [half_ulp(total, decimals)] + [half_ulp(t, decimals) for t in terms if t is not None]
+        same = halves[0] if all(h == halves[0] for h in halves) else None
+        v = sum(halves, Decimal(0))
+        return cls(v, v, same)
+
+    @classmethod
+    def of_percent(cls, computed: Decimal, lo: Decimal, hi: Decimal) -> "Tolerance":
+        """A printed percentage admitted in [lo, hi] (:func:`printed_percent_bounds`), around ``computed``."""
+        return cls(computed - lo, hi - computed)
+
+    def admits(self, diff: Decimal) -> bool:
+        return -self.below <= diff <= self.above
+
+    def formula(self, counted: str = "") -> str:
+        """The allowance (below) as formula text, no ``=``: ``0.005*(1+COUNT(<counted>))`` for a sum
+        over the cells ``counted``, the plain number otherwise."""
+        if counted and self.per_figure is not None:
+            return f"{self.per_figure}*(1+COUNT({counted}))"
+        return _plain(self.below)
+
+    def test(self, diff: str, allowance: str) -> str:
+        """The formula text of "``diff`` is admitted", the allowance below being in ``allowance``
+        (``1E-9``: the float error of a spreadsheet's sum)."""
+        if self.below == self.above:
+            return f"ABS({diff})<={allowance}+1E-9"
+        return f"AND({diff}>=-{allowance}-1E-9,{diff}<={_plain(self.above)}+1E-9)"
+
+
+def _plain(v: Decimal) -> str:
+    """A Decimal as a formula number: no exponent, no thousands separator."""
+    if not v.is_finite():
+        return "1E+300"  # an interval without bound (a share of a zero total): any value passes
+    with localcontext() as ctx:
+        ctx.prec = _wide(v)
+        return format(v.normalize(), "f") if v else "0"
+
+
+def tolerance(total: Optional[Decimal], terms: Iterable[Optional[Decimal]], decimals: int = 2) -> Decimal:
+    """Tolerance for ``total == sum(terms)`` (:meth:`Tolerance.of_sum`)."""
+    return Tolerance.of_sum(total, terms, decimals).value
 
 
 def consistent(total: Optional[Decimal], terms: Iterable[Optional[Decimal]], decimals: int = 2):
@@ -111,9 +164,9 @@ def consistent(total: Optional[Decimal], terms: Iterable[Optional[Decimal]], dec
     terms = list(terms)
     s = sum((t for t in terms if t is not None), Decimal(0))
     tot = total if total is not None else Decimal(0)
-    tol = tolerance(total, terms, decimals)
+    tol = Tolerance.of_sum(total, terms, decimals)
     diff = tot - s
-    return abs(diff) <= tol, s, diff, tol
+    return tol.admits(diff), s, diff, tol.value
 
 
 def _wide(*vs: Decimal) -> int:
@@ -129,10 +182,17 @@ def printed_percent_ok(printed: Decimal, lo: Decimal, hi: Decimal, change_rate: 
     add up to 100.00% and rates cut at two decimals are printed both ways. A rate of change
     (比上年增长 R%) is often worked out from last year's unrounded figures in the budget system:
     it may be a whole unit off either way."""
+    low, high = printed_percent_bounds(printed, lo, hi, change_rate)
+    return low <= printed <= high
+
+
+def printed_percent_bounds(printed: Decimal, lo: Decimal, hi: Decimal, change_rate: bool = False):
+    """The interval :func:`printed_percent_ok` admits ``printed`` in (its last place decides the unit)."""
+    h = half_ulp(abs(printed), 0)
+    up = 2 * h if change_rate else h
     if printed < 0:  # a negative rate truncates towards zero
-        return printed_percent_ok(-printed, -hi, -lo, change_rate)
-    h = half_ulp(printed, 0)
-    return lo - 2 * h <= printed <= hi + (2 * h if change_rate else h)
+        return lo - up, hi + 2 * h
+    return lo - 2 * h, hi + up
 
 
 def fmt(v: Optional[Decimal]) -> str:

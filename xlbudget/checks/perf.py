@@ -110,13 +110,19 @@ def execution_rate_ok(budget: Optional[Decimal], spent: Optional[Decimal], rate:
     """(ok, computed %) — None when not checkable (no budget)."""
     if budget is None or spent is None or rate is None or budget == 0:
         return None, None
+    lo, hi = execution_rate_bounds(budget, spent, rate)
+    return (lo <= rate <= hi), (spent / budget * 100).quantize(Decimal("0.01"))
+
+
+def execution_rate_bounds(budget: Decimal, spent: Decimal, rate: Decimal) -> Tuple[Decimal, Decimal]:
+    """The interval a printed 执行率 may lie in: each figure may carry half a unit of rounding
+    in its last place, the rate too."""
     computed = spent / budget * 100
-    # each figure may carry half a unit of rounding in its last place
     eb, es = half_ulp(budget, 0), half_ulp(spent, 0)
     lo = (spent - es) / (budget + eb) * 100
     hi = (spent + es) / (budget - eb) * 100 if budget - eb > 0 else computed
     slack = half_ulp(rate, 0)
-    return (lo - slack <= rate <= hi + slack), computed.quantize(Decimal("0.01"))
+    return lo - slack, hi + slack
 
 
 # ---------------------------------------------------------------- 项目支出绩效目标表

@@ -12,6 +12,11 @@ and write the result back.
     next to the first input. B1 receives "对比文件", B2 the path of the written
     comparison; B3 down the warnings and the 比上年 claims found inconsistent.
 
+``validate_workbook(book)``
+    Checks the tables of the workbook itself as saved (once a PDF was imported into it: it has
+    the 元数据 sheet), else the file named by ``XLB_PDF``; the findings replace the contents of
+    the 问题 sheet.
+
 ``batch_convert(book)``
     The folder is the name ``XLB_BATCH_DIR`` or cell A1 of the active sheet, the
     output folder the name ``XLB_BATCH_OUT`` or cell B1 (default: ``xlsx`` inside
@@ -187,6 +192,28 @@ def batch_paths(folder_value: Any, out_value: Any = None, force: Any = False, ba
     return out, results, batch_rows(results)
 
 
+def validate_source(book_file: Optional[str], sheet_names: Sequence[str], pdf_value: Any = None,
+                    base_dir: Optional[str] = None) -> str:
+    """What the Validate button checks: this workbook when it holds imported tables and is
+    saved, else the file named by XLB_PDF. Raises :class:`XlbudgetError` saying what to do."""
+    from xlbudget.write.workbook import META_SHEET  # the sheet of a workbook holding imported tables
+
+    if book_file and META_SHEET in sheet_names:
+        return book_file
+    s = _text(pdf_value)
+    if s:
+        return str(_resolve(s, base_dir))
+    raise XlbudgetError("nothing to check yet: import a PDF first (button 导入 PDF, macro ChooseAndImportPdf)")
+
+
+def validate_rows(source: str) -> List[List[Any]]:
+    """The findings table (header first) of a PDF or an xlbudget workbook, as the 问题 sheet shows it."""
+    from xlbudget.excel.udfs import findings_table, load_result
+
+    res = load_result(source)
+    return findings_table(res.findings, res.document)
+
+
 # ----------------------------------------------------------------- Excel side
 
 def _caller_book():
@@ -282,6 +309,40 @@ def batch_convert(book: Book = None):
     return out
 
 
+def _book_file(book) -> Optional[str]:
+    try:
+        full = book.fullname
+    except Exception:
+        return None
+    return full if full and "://" not in full and os.path.isabs(full) else None
+
+
+@_script
+def validate_workbook(book: Book = None):
+    """Check this workbook's tables (or the XLB_PDF file); the findings go to the sheet 问题."""
+    from xlbudget.excel.udfs import CHECKS_HEADER, FINDINGS_SHEET, PDF_NAME, write_sheets
+
+    if book is None:
+        book = _caller_book()
+    try:
+        source = validate_source(_book_file(book), [s.name for s in book.sheets],
+                                 _name_value(book, PDF_NAME), _book_dir(book))
+        rows = validate_rows(source)
+    except XlbudgetError as e:
+        rows = [list(CHECKS_HEADER), ["ERROR", "error", str(e), ""]]
+    write_sheets(book, {FINDINGS_SHEET: rows})
+    try:
+        book.sheets[FINDINGS_SHEET].activate()
+    except Exception:  # cosmetic only
+        pass
+    return len(rows) - 1
+
+
+def validate_workbook_caller():
+    """``RunPython "import xlbudget.excel.macros as m; m.validate_workbook_caller()"``."""
+    return validate_workbook(_caller_book())
+
+
 def compare_workbooks_caller():
     """``RunPython "import xlbudget.excel.macros as m; m.compare_workbooks_caller()"``."""
     return compare_workbooks(_caller_book())
@@ -294,6 +355,7 @@ def batch_convert_caller():
 
 __all__ = [
     "compare_workbooks", "batch_convert", "compare_workbooks_caller", "batch_convert_caller",
+    "validate_workbook", "validate_workbook_caller", "validate_source", "validate_rows",
     "compare_inputs", "compare_output", "compare_paths", "compare_report", "batch_settings", "batch_paths",
     "batch_rows",
 ]

@@ -14,6 +14,11 @@ UDFs (Windows Excel, via the xlwings add-in with ``UDF Modules = xlbudget.excel.
     =XLB_LEVEL(code)                              类 / 款 / 项
     =XLB_PARSE_AMOUNT(text)                       1234.5, or empty
     =XLB_CHECKS(path)                             table: id, severity, message, cells
+    =XLB_FINDINGS(path)                           the same table, through a pandas DataFrame
+    =XLB_TABLE(path, kind)                        one table of the disclosure (b03 or 预算支出总表)
+
+The three that read a file run asynchronously (``async_mode="threading"``: Excel stays
+responsive while a PDF is imported) and share one cache of imports (:func:`load_result`).
 
 Macros (Windows and macOS Excel, via ``RunPython`` or the xlwings ``script``
 runtimes): :func:`import_pdf_to_active` / :func:`import_pdf_to_active_caller`.
@@ -260,41 +265,59 @@ def tree_check_rows(codes: Any, amounts: Any = None, names: Any = None) -> List[
 
 # ---------------------------------------------------------------- documents and checks
 
-_DOC_CACHE: "OrderedDict[Tuple[str, int, int], Document]" = OrderedDict()
-_DOC_CACHE_SIZE = 8
-_DOC_LOCK = threading.Lock()
+RESULT_CACHE_SIZE = 8  # a few disclosures open at once; each entry holds a whole document and its checks
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_RESULTS: "OrderedDict[Tuple[str, int, int], Any]" = OrderedDict()
+_RESULTS_LOCK = threading.Lock()  # guards the dict
+_IMPORT_LOCK = threading.Lock()  # one import at a time: two async recalculations never read the same PDF twice
+
+
+def _file_key(p: Path) -> Tuple[str, int, int]:
+    """What identifies a file's contents without reading it: path, size, modification time."""
+    st = p.stat()
+    return str(p), st.st_size, st.st_mtime_ns
+
+
+def _cached(key: Tuple[str, int, int]):
+    with _RESULTS_LOCK:
+        res = _RESULTS.get(key)
+        if res is not None:
+            _RESULTS.move_to_end(key)
+        return res
+
+
+def load_result(path: Any, base_dir: Optional[str] = None):
+    """The :class:`xlbudget.api.Result` (document, checks, findings) of a disclosure PDF or an
+    xlbudget workbook, through the one pipeline of :mod:`xlbudget.api`.
+
+    Cached by (path, size, mtime), least recently used out past :data:`RESULT_CACHE_SIZE`:
+    Excel recalculates often and a PDF import takes seconds; a rewritten file is read again.
+    """
+    p = resolve_path(path, base_dir)
+    suffix = p.suffix.lower()
+    if suffix != ".pdf" and suffix not in WORKBOOK_SUFFIXES:
+        raise XlbudgetError(f"not a PDF or xlsx file: {p.name}")
+    key = _file_key(p)
+    res = _cached(key)
+    if res is not None:
+        return res
+    from xlbudget import api
+
+    with _IMPORT_LOCK:
+        res = _cached(key)  # imported meanwhile by another thread
+        if res is None:
+            res = api.convert(str(p)) if suffix == ".pdf" else api.evaluate(api.load(str(p)))
+            with _RESULTS_LOCK:
+                _RESULTS[key] = res
+                while len(_RESULTS) > RESULT_CACHE_SIZE:
+                    _RESULTS.popitem(last=False)
+    return res
 
 
 def load_document(path: Any, base_dir: Optional[str] = None) -> Document:
-    """A PDF (imported) or a workbook written by xlbudget (read back) as a Document.
-
-    Results are cached by (path, mtime, size): Excel recalculates often.
-    """
-    p = resolve_path(path, base_dir)
-    st = p.stat()
-    key = (str(p), st.st_mtime_ns, st.st_size)
-    with _DOC_LOCK:
-        if key in _DOC_CACHE:
-            _DOC_CACHE.move_to_end(key)
-            return _DOC_CACHE[key]
-    suffix = p.suffix.lower()
-    if suffix == ".pdf":
-        from xlbudget.read.importer import import_pdf
-
-        doc = import_pdf(str(p))
-    elif suffix in (".xlsx", ".xlsm"):
-        try:
-            from xlbudget.write.workbook import read_workbook  # written in parallel; may not exist yet
-        except ImportError as e:  # pragma: no cover - depends on the workbook module
-            raise XlbudgetError(f"reading {suffix} workbooks needs xlbudget.write.workbook.read_workbook ({e})") from e
-        doc = read_workbook(str(p))
-    else:
-        raise XlbudgetError(f"not a PDF or xlsx file: {p.name}")
-    with _DOC_LOCK:
-        _DOC_CACHE[key] = doc
-        while len(_DOC_CACHE) > _DOC_CACHE_SIZE:
-            _DOC_CACHE.popitem(last=False)
-    return doc
+    """A PDF (imported) or a workbook written by xlbudget (read back) as a Document (cached, see
+    :func:`load_result`)."""
+    return load_result(path, base_dir).document
 
 
 def resolve_path(path: Any, base_dir: Optional[str] = None) -> Path:
@@ -354,10 +377,8 @@ def findings_table(findings: Iterable[Finding], doc: Optional[Document] = None) 
 
 def run_checks(path: Any, base_dir: Optional[str] = None) -> List[List[Any]]:
     """Header row plus one row per finding of the full rule engine. Raises XlbudgetError."""
-    from xlbudget.checks.rules import check
-
-    doc = load_document(path, base_dir)
-    return findings_table(check(doc), doc)
+    res = load_result(path, base_dir)
+    return findings_table(res.findings, res.document)
 
 
 def _error_table(e: Exception) -> List[List[Any]]:
@@ -436,7 +457,7 @@ def XLB_PARSE_AMOUNT(text):
     return _num(to_decimal(text))
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, async_mode="threading")
 @xw.arg("path", doc="path of a disclosure PDF or an xlbudget workbook (.xlsx); relative to this workbook")
 @xw.ret(**_ARRAY_RET)
 def XLB_CHECKS(path, caller=None):
@@ -447,6 +468,73 @@ def XLB_CHECKS(path, caller=None):
         return _error_table(e)
     except Exception as e:  # noqa: BLE001 - a UDF should show the reason, not #VALUE!
         return _error_table(e)
+
+
+def find_table(doc: Document, kind: Any):
+    """The table named by ``kind``: its key (``b03``, ``b03_2``), its kind, or its sheet name
+    (``预算支出总表``). Raises XlbudgetError listing what the document holds."""
+    from xlbudget.catalogue import sheet_name as kind_sheet_name
+    from xlbudget.model import table_keys
+
+    want = _text(kind)
+    keys = table_keys(doc)
+    for match in (lambda t: keys[id(t)] == want, lambda t: t.kind == want,
+                  lambda t: kind_sheet_name(t.kind) == want):
+        for t in doc.tables:
+            if match(t):
+                return t
+    held = ", ".join(f"{keys[id(t)]} {kind_sheet_name(t.kind)}" for t in doc.tables) or "no tables"
+    raise XlbudgetError(f"no table {want!r} in {Path(doc.source).name}: {held}")
+
+
+TABLE_EXTRA_COLUMNS = ["全编码", "级次", "页码"]  # as in the workbook writer's sheets
+
+
+def table_frame(doc: Document, kind: Any):
+    """One table as a DataFrame: the printed columns (amounts as numbers, blanks as None), then
+    全编码, 级次 and 页码. Text goes through :func:`excel_values`, so nothing becomes a formula
+    and a code such as ``03`` stays text (``'03``)."""
+    import pandas as pd
+
+    t = find_table(doc, kind)
+    width = max([len(t.columns)] + [len(r.cells) for r in t.rows])
+    columns = list(t.columns) + [f"列{k + 1}" for k in range(len(t.columns), width)]
+    rows = []
+    for r in t.rows:
+        printed = [None if c.blank else _cell_out(c) for c in r.cells]
+        rows.append(printed + [None] * (width - len(printed))
+                    + [r.code, LEVEL_NAMES.get(r.level or 0) if r.code else None, r.page])
+    return pd.DataFrame(excel_values(rows), columns=columns + TABLE_EXTRA_COLUMNS, dtype=object)
+
+
+def findings_frame(rows: List[List[Any]]):
+    """The findings table (header row first) as a DataFrame with safe text."""
+    import pandas as pd
+
+    return pd.DataFrame(excel_values(rows[1:]), columns=rows[0], dtype=object)
+
+
+@xw.func(category=CATEGORY, async_mode="threading")
+@xw.arg("path", doc="path of a disclosure PDF or an xlbudget workbook (.xlsx); relative to this workbook")
+@xw.arg("kind", doc="the table: b03, b03_2 or its name 预算支出总表")
+@xw.ret(index=False, **_ARRAY_RET)
+def XLB_TABLE(path, kind, caller=None):
+    """One table of a disclosure as a dynamic array: printed columns, then 全编码, 级次, 页码."""
+    try:
+        return table_frame(load_document(path, _caller_dir(caller)), kind)
+    except Exception as e:  # noqa: BLE001 - a UDF should show the reason, not #VALUE!
+        return findings_frame(_error_table(e))
+
+
+@xw.func(category=CATEGORY, async_mode="threading")
+@xw.arg("path", doc="path of a disclosure PDF or an xlbudget workbook (.xlsx); relative to this workbook")
+@xw.ret(index=False, **_ARRAY_RET)
+def XLB_FINDINGS(path, caller=None):
+    """The findings of the rule engine as a dynamic array: id, severity, message, cells."""
+    try:
+        return findings_frame(run_checks(path, _caller_dir(caller)))
+    except Exception as e:  # noqa: BLE001
+        return findings_frame(_error_table(e))
 
 
 # ---------------------------------------------------------------- import into the active workbook (pure part)
@@ -526,18 +614,19 @@ def document_sheets(doc: Document) -> "OrderedDict[str, List[List[Any]]]":
     helper = None
     if _wb is not None:
         helper = getattr(_wb, "sheet_rows", None) or getattr(_wb, "fill_sheet_rows", None)
+    from xlbudget.checks.rules import run
+
+    _, checks, findings = run(doc)  # once: the 校验 rows and the 问题 sheet share it
     if callable(helper):
         sheets = OrderedDict(helper(doc))
         # 元数据 first (so the saved book reads back with read_workbook) and the live 校验 formulas
         if hasattr(_wb, "meta_rows") and hasattr(_wb, "check_rows"):
             sheets = OrderedDict([(_wb.META_SHEET, _wb.meta_rows(doc))] + list(sheets.items())
-                                 + [(CHECK_SHEET, _wb.check_rows(doc))])
+                                 + [(CHECK_SHEET, _wb.check_rows(doc, checks))])
     if sheets is None:
         sheets = own_layout(doc)
     if FINDINGS_SHEET not in sheets:
-        from xlbudget.checks.rules import check
-
-        sheets[FINDINGS_SHEET] = findings_table(check(doc), doc)
+        sheets[FINDINGS_SHEET] = findings_table(findings, doc)
     return sheets
 
 
@@ -673,7 +762,8 @@ def run_macro(module: str, func: str):
 
 __all__ = [
     "XLB_SUMCHECK", "XLB_TOLERANCE", "XLB_TREECHECK", "XLB_FULLCODE", "XLB_LEVEL",
-    "XLB_PARSE_AMOUNT", "XLB_CHECKS", "import_pdf_to_active", "import_pdf_to_active_caller",
+    "XLB_PARSE_AMOUNT", "XLB_CHECKS", "XLB_TABLE", "XLB_FINDINGS", "import_pdf_to_active", "import_pdf_to_active_caller",
     "run_macro", "to_decimal", "tree_check_rows", "full_codes", "run_checks", "document_sheets",
     "own_layout", "excel_values", "pdf_setting", "sheet_name", "write_sheets", "load_document",
+    "load_result", "find_table", "table_frame", "findings_frame",
 ]

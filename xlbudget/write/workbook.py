@@ -26,7 +26,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from xlbudget import __version__
 from xlbudget import catalogue as classify
 from xlbudget.checks import rules
-from xlbudget.numbers import parse_amount
+from xlbudget.numbers import Tolerance, parse_amount
 from xlbudget.vocabulary import is_total_label
 from xlbudget.model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
                     Row, Table, extraction_warning, table_keys)
@@ -161,19 +161,60 @@ def _ref_ranges(layout: Layout, refs: Sequence[CellRef]) -> List[str]:
     return out
 
 
-def check_formulas(layout: Layout, c: rules.Check) -> Tuple[str, str, str, str]:
-    """(table value, computed sum, tolerance, result) formulas for one check."""
+_SUM_TOLERANCE = Tolerance.of_sum(None, [])  # a check not evaluated yet: two-decimal figures
+
+
+def check_formulas(layout: Layout, c: "rules.AnyCheck") -> Tuple[str, str, str, str]:
+    """(table value, computed value, tolerance, the cells computed from) formulas for one check:
+    ``SUM`` of the terms for a sum, ``numerator / denominator × 100`` for a printed percentage."""
+    if isinstance(c, rules.RatioCheck):
+        return _ratio_formulas(layout, c)
     total = layout.addr(c.total)
     terms = _ref_ranges(layout, c.terms)
     args = ",".join(terms) if terms else "0"
     f_total = f"=N({total})"
     f_sum = f"=SUM({args})"
-    f_tol = f"=0.005*(1+COUNT({args}))"
+    f_tol = "=" + (c.tolerance or _SUM_TOLERANCE).formula(args)
     return f_total, f_sum, f_tol, args
 
 
+def _ratio_formulas(layout: Layout, c: "rules.RatioCheck") -> Tuple[str, str, str, str]:
+    """A printed percentage (a cell, or the narrative's figure as a number) against the cells it
+    is worked out from; nothing to compare (a blank, a zero denominator) passes, as in Python."""
+    num, den = layout.addr(c.numer), layout.addr(c.denom)
+    blank = [f"N({den})=0", f"ISBLANK({num})"]
+    if isinstance(c.printed, CellRef):
+        printed = layout.addr(c.printed)
+        blank.append(f"ISBLANK({printed})")
+        printed = f"N({printed})"
+    else:
+        printed = _number(c.printed)
+    f_printed = f"={printed}"
+    f_value = f"=IF(OR({','.join(blank)}),{printed},N({num})/N({den})*100)"
+    f_tol = "=" + (c.tolerance.formula() if c.tolerance is not None else "0")
+    return f_printed, f_value, f_tol, f"{num}/{den}"
+
+
+def _number(v: Decimal) -> str:
+    """A figure read from the PDF as a formula number (a Decimal, never its text)."""
+    return format(v, "f") if v.is_finite() else "0"
+
+
+def check_result(i: int, c: "rules.AnyCheck") -> str:
+    """The OK/FAIL formula of 校验 row ``i`` (difference in F, allowance in G)."""
+    tol = c.tolerance if c.tolerance is not None else _SUM_TOLERANCE
+    return f'=IF({tol.test(f"F{i}", f"G{i}")},"OK","FAIL")'
+
+
+def check_cells(layout: Layout, c: "rules.AnyCheck", args: str, arrow: str = " ← ") -> str:
+    """The 涉及单元格 text of a check: the table value ← the cells it is computed from."""
+    shown = layout.addr(c.total, False) if isinstance(c, rules.Check) else (
+        layout.addr(c.printed, False) if isinstance(c.printed, CellRef) else _number(c.printed) + "%")
+    return shown + arrow + args.replace("$", "")
+
+
 def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] = None,
-                   checks: Optional[List[rules.Check]] = None) -> str:
+                   checks: Optional[List["rules.AnyCheck"]] = None) -> str:
     """Write the template workbook atomically (temp file + rename). Returns ``path``.
     ``findings`` and ``checks``, when the caller has run the rules already, are not computed again."""
     from openpyxl import Workbook
@@ -288,7 +329,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
 
     # --- checks as live formulas
     ws = wb.create_sheet(CHECK_SHEET)
-    ws["A1"] = "校验（公式实时计算；容差 = 0.005 ×（1 + 非空项数），见 XBRL Calculations 1.1）"
+    ws["A1"] = "校验（公式实时计算；合计的容差 = 0.005 ×（1 + 非空项数），见 XBRL Calculations 1.1；百分比的容差 = 其舍入区间）"
     ws["A1"].font = bold
     ws["A2"] = "失败数"
     ws["B2"] = '=COUNTIF(I5:I100000,"FAIL")'
@@ -307,10 +348,10 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         ws.cell(row=i, column=5, value=f_sum).number_format = "#,##0.00"
         ws.cell(row=i, column=6, value=f"=D{i}-E{i}").number_format = "#,##0.00"
         ws.cell(row=i, column=7, value=f_tol).number_format = "0.000"
-        _text_cell(ws, i, 8, layout.addr(c.total, False) + " ← " + args.replace("$", ""))
-        ws.cell(row=i, column=9, value=f'=IF(ABS(F{i})<=G{i}+1E-9,"OK","FAIL")')
+        _text_cell(ws, i, 8, check_cells(layout, c, args))
+        ws.cell(row=i, column=9, value=check_result(i, c))
         _text_cell(ws, i, 10, "OK" if c.ok else "FAIL")
-        pages = sorted({r.page for r in [c.total] + c.terms if r.page})
+        pages = sorted({r.page for r in c.cells if r.page})
         _text_cell(ws, i, 11, ",".join(map(str, pages)))
     for col, w in zip("ABCDEFGHIJK", (6, 10, 50, 12, 12, 10, 8, 50, 8, 8, 8)):
         ws.column_dimensions[col].width = w
@@ -707,22 +748,23 @@ def meta_rows(doc: Document) -> List[List]:
     return rows
 
 
-def check_rows(doc: Document) -> List[List]:
-    """The 校验 sheet as rows: live formulas over the table sheets (same layout as the file)."""
-    ctx, checks, _ = rules.run(doc)
+def check_rows(doc: Document, checks: Optional[List["rules.AnyCheck"]] = None) -> List[List]:
+    """The 校验 sheet as rows: live formulas over the table sheets (same layout as the file).
+    ``checks``, when the caller has run the rules already, are not computed again."""
+    if checks is None:
+        checks = rules.run(doc).checks
     layout = Layout(doc)
     rows: List[List] = [
-        ["校验（公式实时计算；容差 = 0.005 ×（1 + 非空项数））"],
+        ["校验（公式实时计算；合计的容差 = 0.005 ×（1 + 非空项数）；百分比的容差 = 其舍入区间）"],
         ["失败数", '=COUNTIF(I5:I100000,"FAIL")', "检查数", "=COUNTA(I5:I100000)"],
         [],
         ["编号", "规则", "说明", "表列值", "计算值", "差额", "容差", "涉及单元格", "结果", "引擎结果", "页码"],
     ]
     for i, c in enumerate(checks, start=5):
         f_total, f_sum, f_tol, args = check_formulas(layout, c)
-        pages = sorted({r.page for r in [c.total] + c.terms if r.page})
+        pages = sorted({r.page for r in c.cells if r.page})
         rows.append([i - 4, c.id, c.label, f_total, f_sum, f"=D{i}-E{i}", f_tol,
-                     layout.addr(c.total, False) + " <- " + args.replace("$", ""),
-                     f'=IF(ABS(F{i})<=G{i}+1E-9,"OK","FAIL")', "OK" if c.ok else "FAIL",
+                     check_cells(layout, c, args, " <- "), check_result(i, c), "OK" if c.ok else "FAIL",
                      ",".join(map(str, pages))])
     return rows
 
