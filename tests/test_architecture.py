@@ -10,7 +10,8 @@ from conftest import ROOT
 PACKAGE = Path(ROOT) / "xlbudget"
 
 # the domain, at the top level of the package: no I/O library, no other layer
-DOMAIN = {"model", "vocabulary", "catalogue", "subjects", "numbers", "codes", "text", "settings", "paths", "__init__"}
+DOMAIN = {"model", "vocabulary", "catalogue", "subjects", "numbers", "codes", "text", "settings", "paths", "frames",
+          "__init__"}
 
 # layer -> the layers it may import (the domain is always allowed)
 ALLOWED = {
@@ -32,6 +33,8 @@ LIBRARY_HOMES = {
     "openpyxl": {"write", "batch", "excel"},
     "xlwings": {"excel"},
     "tqdm": {"batch", "cli"},
+    "pyarrow": {"write.facts"}, "duckdb": {"write.facts"},
+    "dask": {"batch"}, "distributed": {"batch"},
 }
 
 
@@ -115,3 +118,16 @@ def test_core_runs_without_pdf_excel_libraries():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_the_command_line_starts_without_heavy_libraries():
+    # `xlbudget --help` costs about a bare interpreter: the PDF, Excel, table and cluster libraries
+    # (and the model itself) are imported by the commands that use them, never at start-up
+    code = ("import sys\n"
+            "import xlbudget.cli\n"
+            "heavy = ('pdfplumber', 'pdfminer', 'pypdfium2', 'openpyxl', 'pandas', 'pyarrow', 'duckdb', 'dask',\n"
+            "         'distributed', 'tqdm', 'xlwings', 'xlbudget.model', 'dataclasses')\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"

@@ -186,8 +186,11 @@ def test_writer_numbers_rates_and_chart(comp, tmp_path):
     assert spend[3].number_format == "#,##0.00"
     head = [c.value for c in ws[4]]
     k = head.index("增减额\n2019年预算比2018年预算")
-    assert spend[k].value == pytest.approx(3205.79)
-    assert spend[k + 1].value == pytest.approx(0.1311) and spend[k + 1].number_format == "0.00%"
+    # live formulas over the 2019 (D) and 2018 (C) values of the row; recalculated they give 3205.79 and
+    # 13.11%: tests/test_compare_sheets.py
+    r = spend[0].row
+    assert spend[k].value == f'=IF(AND(D{r}="",C{r}=""),"",N(D{r})-N(C{r}))'
+    assert spend[k + 1].value == f'=IF(N(C{r})=0,"",(N(D{r})-N(C{r}))/N(C{r}))' and spend[k + 1].number_format == "0.00%"
     kinds = sorted(type(c).__name__ for c in ws._charts)
     assert kinds == ["BarChart", "LineChart"]
     # one sheet per compared table, values as numbers
@@ -264,11 +267,13 @@ def test_execution_rate_and_zero_base_in_workbook(tmp_path):
     head = [c.value for c in ws[4]]
     rows = {r[0].value: r for r in ws.iter_rows(min_row=5)}
     k = head.index("增减率\n2024年预算比2023年预算")
-    assert rows["208"][k].value == "∞（上年为0）"
+    # the rate is a formula (a number or blank): 2024 budget (F) against the 2023 budget (D), not the 决算 (E);
+    # why it is blank (上年为0, 新增) is in 增减说明 (values after recalculation: tests/test_compare_sheets.py)
+    assert rows["208"][k].value == '=IF(N(D7)=0,"",(N(F7)-N(D7))/N(D7))'
     x = head.index("预算执行率\n2023年（决算/预算）")
     assert rows["201"][x].value == pytest.approx(0.9)
     assert rows["208"][x].value == "∞（预算为0）"
-    assert rows["221"][k].value == ADDED
+    assert rows["221"][head.index("增减说明\n2024年预算比2023年预算")].value == ADDED
 
 
 def test_yoy_claim_with_wrong_change_is_a_finding():

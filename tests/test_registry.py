@@ -92,8 +92,12 @@ def test_one_declaration_gives_the_check_the_formula_and_the_readme_line(a_new_r
     assert f.actual == D("50.00") and f.expected == D("51.00") and f.page == 3
     rows = check_rows(doc, res.checks)
     row = next(r for r in rows[4:] if r[1] == "TEST.basic-plus-project" and r[2].startswith("20103"))
-    assert row[3] == "=N('预算支出总表'!$C$8)" and row[4] == "=SUM('预算支出总表'!$D$8,'预算支出总表'!$E$8)"
-    assert row[6] == "=0.005*(1+COUNT('预算支出总表'!$D$8,'预算支出总表'!$E$8))"
+    # cells are found by row key (行号, column I after the 5 columns and 全编码/级次/页码): 20103 is body row 4
+    def at(col):
+        return f"INDEX('预算支出总表'!${col}:${col},MATCH(4,'预算支出总表'!$I:$I,0))"
+    assert row[3] == f"=N({at('C')})" and row[4] == f"=SUM({at('D')},{at('E')})"
+    assert row[6] == f"=0.005*(1+COUNT({at('D')},{at('E')}))"
+    assert row[7] == "'预算支出总表'!C8 <- '预算支出总表'!D8,'预算支出总表'!E8"
     assert "| `TEST.basic-plus-project` | arithmetic | error | b03 | sum | 合计 = 基本支出 + 项目支出 (a test rule) |" \
         in registry.markdown_table()
 

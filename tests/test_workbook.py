@@ -31,9 +31,10 @@ def test_sheets_tables_and_numbers(wb004):
     assert meta["部门"] == "新绛县人民政府办公室" and meta["年度"] == 2024 and meta["单位"] == "万元"
     # find the 20103 row: 合计 is a number, 基本支出 stays blank, the page is kept
     hdr = [c.value for c in next(r for r in ws.iter_rows() if r[0].value == "功能分类科目/科目编码")]
-    row = next(r for r in ws.iter_rows() if r[len(hdr) - 3].value == "20103")
+    code, level, page = hdr.index("全编码"), hdr.index("级次"), hdr.index("页码")
+    row = next(r for r in ws.iter_rows() if r[code].value == "20103")
     assert row[2].value == 495.55 and row[3].value is None and row[4].value == 139.75
-    assert row[len(hdr) - 2].value == "款" and row[len(hdr) - 1].value == 5
+    assert row[level].value == "款" and row[page].value == 5
 
 
 def test_formula_like_text_is_written_as_text(tmp_path):

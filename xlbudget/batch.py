@@ -10,7 +10,12 @@
   batch; a worker that crashes is retried alone and then reported);
 * each workbook is written atomically by :func:`xlbudget.write.workbook.write_workbook`;
 * ``OUT/_summary.xlsx`` gets one row per PDF (status ok / skipped / error / timeout), also when
-  files fail.
+  files fail;
+* with ``facts`` / ``duckdb``, every value and finding goes to a fact store
+  (:mod:`xlbudget.write.facts`) as each file finishes: an interrupted batch keeps what it finished;
+* ``executor="dask"`` spreads the files over a dask.distributed cluster (``scheduler`` address,
+  or a LocalCluster on this machine): same outputs and summary; a file whose worker is lost is
+  run again on another worker.
 """
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from xlbudget.model import InputError, OutputError, XlbudgetError
+from xlbudget.model import InputError, OutputError, UsageError, XlbudgetError
 from xlbudget.subjects import MAIN_SUBJECTS, locate
 
 SUMMARY_NAME = "_summary.xlsx"
@@ -58,6 +63,9 @@ class BatchResult:
     error: Optional[str] = None
     seconds: float = 0.0
     note: Optional[str] = None  # what a reader must know about an "ok" row (e.g. no table: empty totals)
+    sha256: Optional[str] = None  # of the PDF, when a fact store is written
+    # the fact-store rows of the file (xlbudget.write.facts.document_facts), until the driver stores them
+    facts: Optional[dict] = field(default=None, repr=False)
 
 
 # ----------------------------------------------------------------- worker side (top level: picklable)
@@ -75,8 +83,15 @@ def _describe(res: BatchResult, doc, findings) -> None:
         res.note = NOTE_TEXT_ONLY
 
 
-def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
-    """Convert one PDF to ``out``. Never raises: errors are returned in the result."""
+def _facts(res: BatchResult, doc, findings) -> None:
+    from xlbudget.write.facts import document_facts
+
+    res.facts = document_facts(doc, findings, res.file, res.sha256)
+
+
+def convert_one(pdf: str, out: str, rel: str, facts: bool = False) -> BatchResult:
+    """Convert one PDF to ``out`` (and, with ``facts``, collect its fact-store rows). Never
+    raises: errors are returned in the result."""
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR)
     try:
@@ -87,6 +102,8 @@ def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
         write_workbook(result.document, out, findings=result.findings, checks=result.checks)
         _describe(res, result.document, result.findings)
+        if facts:
+            _facts(res, result.document, result.findings)
         res.status = OK
     except XlbudgetError as e:
         res.error = e.line()
@@ -100,7 +117,7 @@ def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
     return res
 
 
-def describe_existing(pdf: str, out: str, rel: str) -> Optional[BatchResult]:
+def describe_existing(pdf: str, out: str, rel: str, facts: bool = False) -> Optional[BatchResult]:
     """A skipped file: its summary row is read back from the existing workbook; ``None`` when
     the workbook does not read back (it is then rebuilt, never counted as done)."""
     t0 = time.monotonic()
@@ -110,7 +127,10 @@ def describe_existing(pdf: str, out: str, rel: str) -> Optional[BatchResult]:
         from xlbudget.write.workbook import read_workbook
 
         doc = read_workbook(out)
-        _describe(res, doc, check(doc))
+        findings = check(doc)
+        _describe(res, doc, findings)
+        if facts:
+            _facts(res, doc, findings)
     except Exception:
         return None
     res.seconds = round(time.monotonic() - t0, 2)
@@ -126,9 +146,32 @@ def _on_alarm(signum, frame):
     raise _Timeout()
 
 
+# test-only: "<file name>|<marker path>" makes the worker process exit on that file the first
+# time (the marker records it), as a worker lost mid-batch (tests/test_dask.py)
+EXIT_ONCE_ENV = "XLBUDGET_TEST_EXIT_ONCE"
+
+
+def _exit_once(rel: str) -> None:
+    name, _, marker = os.environ.get(EXIT_ONCE_ENV, "").partition("|")
+    if name and marker and os.path.basename(rel) == name:
+        try:
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return
+        os.close(fd)
+        os._exit(17)
+
+
 def _task(job: Tuple) -> BatchResult:
+    """One job: (mode, pdf, out, rel[, timeout[, facts]])."""
     mode, pdf, out, rel = job[:4]
     timeout = job[4] if len(job) > 4 else None
+    facts = bool(job[5]) if len(job) > 5 else False
+    if facts:
+        from xlbudget.write.facts import sha256_of
+
+        sha = sha256_of(pdf)
+    _exit_once(rel)
     armed = (bool(timeout) and hasattr(signal, "SIGALRM")
              and threading.current_thread() is threading.main_thread())  # signals: main thread only
     t0 = time.monotonic()
@@ -136,19 +179,22 @@ def _task(job: Tuple) -> BatchResult:
         old = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, float(timeout))
     try:
+        res = None
         if mode == "skip":
-            res = describe_existing(pdf, out, rel)
-            if res is not None:
-                return res
-        return convert_one(pdf, out, rel)
+            res = describe_existing(pdf, out, rel, facts)
+        if res is None:
+            res = convert_one(pdf, out, rel, facts)
     except _Timeout:
-        return BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, seconds=round(time.monotonic() - t0, 2),
-                           error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
-                                 "raise --timeout or check the file")
+        res = BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, seconds=round(time.monotonic() - t0, 2),
+                          error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
+                                "raise --timeout or check the file")
     finally:
         if armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+    if facts:
+        res.sha256 = sha
+    return res
 
 
 def _worker_init() -> None:
@@ -335,13 +381,53 @@ def _up_to_date(pdf: Path, out: Path) -> bool:
         return False
 
 
+def submission_order(items: List, cost) -> List:
+    """``items`` by decreasing ``cost`` (stable): the longest jobs start first, so that the
+    batch does not end on one big file converting alone while the other workers idle (a big
+    file that sorts last by name would)."""
+    return sorted(items, key=lambda it: -(cost(it) or 0))
+
+
+def _file_size(job) -> int:
+    """The cost estimate of a job: the PDF's size (a page count would need opening it)."""
+    try:
+        return os.path.getsize(job[1])
+    except OSError:
+        return 0
+
+
 def _crashed(job, e: BaseException) -> BatchResult:
     mode, pdf, out, rel = job[:4]
     return BatchResult(file=rel, pdf=pdf, output=out, status=ERROR,
                        error=f"{pdf}: the worker process crashed while reading this file ({type(e).__name__})")
 
 
-def _run_pool(jobs, workers: int, bar) -> Tuple[List[BatchResult], list]:
+class _Done:
+    """What the driver does with each result as it arrives: its facts go to the stores (then are
+    dropped from memory), the progress bar moves."""
+
+    def __init__(self, bar, stores=()):
+        self.bar = bar
+        self.stores = list(stores)
+
+    def __call__(self, res: BatchResult, job=None) -> BatchResult:
+        if self.stores:
+            from xlbudget.write.facts import TABLES, file_record
+
+            # every table, empty ones too: a file that fails now keeps no values of an earlier run
+            tables = {name: {} for name in TABLES}
+            tables.update(res.facts or {})
+            tables["files"] = file_record(res, res.sha256)
+            for store in self.stores:
+                store.add(res.file, tables)
+        res.facts = None
+        if job is not None:
+            self.bar.set_postfix_str(os.path.basename(job[1])[:30], refresh=False)
+            self.bar.update(1)
+        return res
+
+
+def _run_pool(jobs, workers: int, done: _Done) -> Tuple[List[BatchResult], list]:
     """Run jobs in one pool; returns (results, jobs lost to a broken pool)."""
     results: List[BatchResult] = []
     lost = []
@@ -357,17 +443,81 @@ def _run_pool(jobs, workers: int, bar) -> Tuple[List[BatchResult], list]:
             except Exception as e:  # pickling problems and the like
                 res = _crashed(job, e)
                 res.error = f"{job[1]}: {type(e).__name__}: {e}"
-            results.append(res)
-            bar.set_postfix_str(os.path.basename(job[1])[:30], refresh=False)
-            bar.update(1)
+            results.append(done(res, job))
     return results, lost
 
 
+def _run_processes(jobs, n: int, done: _Done) -> List[BatchResult]:
+    try:
+        results, lost = _run_pool(jobs, n, done)
+    except (NotImplementedError, ImportError, OSError) as e:  # no process support (sandbox, Pyodide)
+        print(f"xlbudget: no worker processes ({type(e).__name__}: {e}); converting in this process",
+              file=sys.stderr)
+        return [done(_task(j), j) for j in jobs]
+    # a worker died (segfault, killed for memory): the culprit is unknown, retry each alone
+    for job in lost:
+        try:
+            one, again = _run_pool([job], 1, done)
+        except Exception as e:  # pragma: no cover - pool could not even start
+            one, again = [done(_crashed(job, e), job)], []
+        results += one
+        for j in again:
+            results.append(done(_crashed(j, BrokenProcessPool()), j))
+    return results
+
+
+EXECUTORS = ("process", "dask")
+
+
+def _run_dask(jobs, workers: int, scheduler: Optional[str], done: _Done) -> List[BatchResult]:
+    """Run jobs on a dask.distributed cluster (``scheduler``: its address; None: a LocalCluster
+    of ``workers`` single-threaded worker processes), gathered as they finish. A worker lost
+    mid-task has its files rescheduled on the others by the scheduler; a file that kills
+    workers again and again (dask's ``allowed-failures``) is reported for that file only.
+    Workers must see the PDFs and OUT at the same paths (a shared file system) and have
+    xlbudget installed; ``timeout`` is not enforced there (a task runs in a worker thread, and
+    SIGALRM reaches only a main thread)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as e:
+        raise UsageError(f"--executor dask needs dask.distributed ({e})",
+                         hint='pip install -e ".[dask]" (from the checkout)') from e
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    results: List[BatchResult] = []
+    try:
+        futs = {client.submit(_task, j, key=f"xlbudget-{k}", pure=False): j for k, j in enumerate(jobs)}
+        for fut in dask_completed(list(futs)):
+            job = futs[fut]
+            try:
+                res = fut.result()
+            except Exception as e:  # KilledWorker: this file took down its workers every time
+                res = _crashed(job, e)
+            results.append(done(res, job))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return results
+
+
 def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = None,
-              progress=True, timeout: Optional[float] = None) -> List[BatchResult]:
+              progress=True, timeout: Optional[float] = None, facts: Optional[str] = None,
+              duckdb: Optional[str] = None, executor: str = "process",
+              scheduler: Optional[str] = None) -> List[BatchResult]:
     """Convert every PDF under ``folder`` into ``out_dir``; write ``out_dir/_summary.xlsx``.
     ``timeout``: seconds per file (default :data:`DEFAULT_TIMEOUT_S`; 0 = none). One batch at a
-    time writes to ``out_dir`` (:func:`acquire_lock`)."""
+    time writes to ``out_dir`` (:func:`acquire_lock`). ``facts``: a Parquet fact-store folder,
+    ``duckdb``: a DuckDB fact-store file (:mod:`xlbudget.write.facts`). ``executor``: ``process``
+    (a local process pool) or ``dask`` (``scheduler`` address, or a LocalCluster)."""
+    if executor not in EXECUTORS:
+        raise UsageError(f"unknown executor {executor!r}", hint=f"use one of {', '.join(EXECUTORS)}")
     if not os.path.isdir(folder):
         raise InputError(f"not a folder, {folder}", hint="batch converts every PDF under a folder")
     try:
@@ -380,12 +530,20 @@ def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = N
     timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
     lock = acquire_lock(out_dir)  # a second batch on the same folder ends here
     try:
-        return _run_locked(folder, out_dir, force, workers, progress, timeout)
+        from xlbudget.write.facts import open_stores
+
+        stores = open_stores(facts, duckdb) if (facts or duckdb) else []
+        try:
+            return _run_locked(folder, out_dir, force, workers, progress, timeout, stores, executor, scheduler)
+        finally:
+            for store in stores:
+                store.close()
     finally:
         release_lock(lock)
 
 
-def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout) -> List[BatchResult]:
+def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout, stores=(), executor="process",
+                scheduler=None) -> List[BatchResult]:
     from tqdm import tqdm
 
     _remove_stale_temp_files(out_dir)
@@ -401,37 +559,24 @@ def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout) ->
         same = by_out[str(out).casefold()]
         if len(same) > 1:  # a.pdf and a.PDF: neither may overwrite the other's workbook
             others = ", ".join(str(q.relative_to(folder)) for q in same if q != p)
-            results.append(BatchResult(file=rel, pdf=str(p.resolve()), output=str(out.resolve()), status=ERROR,
-                                       error=f"{rel} and {others} would both write {out.name}, {p}; "
-                                             "rename one of them"))
+            results.append(_Done(None, stores)(
+                BatchResult(file=rel, pdf=str(p.resolve()), output=str(out.resolve()), status=ERROR,
+                            error=f"{rel} and {others} would both write {out.name}, {p}; rename one of them")))
             continue
         mode = "skip" if (not force and _up_to_date(p, out)) else "convert"
-        jobs.append((mode, str(p.resolve()), str(out.resolve()), rel, timeout))
+        jobs.append((mode, str(p.resolve()), str(out.resolve()), rel, timeout, bool(stores)))
     if jobs:
+        jobs = submission_order(jobs, _file_size)
         n = workers if workers and workers > 0 else (os.cpu_count() or 1)
         n = max(1, min(n, len(jobs)))
         with tqdm(total=len(jobs), file=sys.stderr, disable=not progress, desc="xlbudget", unit="file",
                   dynamic_ncols=True) as bar:
-            try:
-                done, lost = _run_pool(jobs, n, bar)
-            except (NotImplementedError, ImportError, OSError) as e:  # no process support (sandbox, Pyodide)
-                print(f"xlbudget: no worker processes ({type(e).__name__}: {e}); converting in this process",
-                      file=sys.stderr)
-                done, lost = [], []
-                for j in jobs:
-                    done.append(_task(j))
-                    bar.update(1)
-            results += done
-            # a worker died (segfault, killed for memory): the culprit is unknown, retry each alone
-            for job in lost:
-                try:
-                    one, again = _run_pool([job], 1, bar)
-                except Exception as e:  # pragma: no cover - pool could not even start
-                    one, again = [_crashed(job, e)], []
-                results += one
-                for j in again:
-                    results.append(_crashed(j, BrokenProcessPool()))
-                    bar.update(1)
+            done = _Done(bar, stores)
+            if executor == "dask":
+                results += _run_dask(jobs, n, scheduler, done)
+            else:
+                results += _run_processes(jobs, n, done)
+    order = {str(p.relative_to(folder)): k for k, p in enumerate(pdfs)}
     order = {str(p.relative_to(folder)): k for k, p in enumerate(pdfs)}
     results.sort(key=lambda r: order.get(r.file, len(order)))
     write_summary(results, os.path.join(out_dir, SUMMARY_NAME))

@@ -3,19 +3,18 @@
 Exit codes (the same for every command): 0 ok; 1 checks failed, only with ``--strict``;
 2 usage or input error (one line on stderr: ``xlbudget: error: <what>, <which file>, <what to do>``).
 Results go to stdout, warnings and errors to stderr; ``-q`` keeps only errors, ``-v`` adds detail.
+
+Start-up is kept to a bare interpreter's: this module imports only argparse, os and sys at the
+top (``xlbudget --help`` never loads the model, pdfplumber, openpyxl, pandas or dask); every
+command imports what it needs when it runs.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import traceback
-from typing import List, Optional
 
 from xlbudget import __version__
-from xlbudget.model import InputError, OutputError, UsageError, XlbudgetError
-from xlbudget.paths import check_input
 
 EXIT_OK, EXIT_CHECKS_FAILED, EXIT_ERROR = 0, 1, 2
 WORKBOOK_EXT = (".xlsx",)
@@ -40,6 +39,8 @@ def warn(msg: str) -> None:
 
 def check_output(path: str, exts=WORKBOOK_EXT) -> str:
     """-o must name a workbook in an existing folder (folders are never created silently)."""
+    from xlbudget.model import OutputError, UsageError
+
     if not path.lower().endswith(exts):
         raise UsageError(f"-o must end with {' or '.join(exts)}, got {path}",
                          hint="xlbudget writes Excel workbooks; name the output e.g. out.xlsx")
@@ -53,6 +54,8 @@ def check_output(path: str, exts=WORKBOOK_EXT) -> str:
 
 def _cmd_import(a) -> int:
     from xlbudget.api import convert
+    from xlbudget.model import InputError, UsageError
+    from xlbudget.paths import check_input
     from xlbudget.write.workbook import write_workbook
 
     check_input(a.pdf)
@@ -76,6 +79,8 @@ def _cmd_import(a) -> int:
 
 
 def _cmd_validate(a) -> int:
+    import json
+
     from xlbudget import api
 
     res = api.evaluate(api.load(a.file))
@@ -102,6 +107,8 @@ def _cmd_validate(a) -> int:
 
 def _cmd_compare(a) -> int:
     from xlbudget import api
+    from xlbudget.model import UsageError
+    from xlbudget.paths import check_input
 
     if len(a.inputs) < 2:
         raise UsageError(f"compare needs at least 2 documents, got {len(a.inputs)}",
@@ -121,11 +128,15 @@ def _cmd_compare(a) -> int:
 
 def _cmd_batch(a) -> int:
     from xlbudget.batch import FAILED, OK, SKIPPED, run_batch
+    from xlbudget.model import UsageError
 
     if os.path.isfile(a.output) or a.output.lower().endswith((".xlsx", ".xlsm")):
         raise UsageError(f"batch -o is the output folder, got {a.output}", hint="give a folder, e.g. -o out")
+    if a.scheduler and a.executor != "dask":
+        raise UsageError(f"--scheduler {a.scheduler} needs --executor dask", hint="add --executor dask")
     results = run_batch(a.folder, a.output, force=a.force, workers=a.workers,
-                        progress=not (a.no_progress or _Out.quiet), timeout=a.timeout)
+                        progress=not (a.no_progress or _Out.quiet), timeout=a.timeout, facts=a.facts,
+                        duckdb=a.duckdb, executor=a.executor, scheduler=a.scheduler)
     bad = [r for r in results if r.status in FAILED]
     n_ok = sum(r.status == OK for r in results)
     n_skip = sum(r.status == SKIPPED for r in results)
@@ -139,31 +150,68 @@ def _cmd_batch(a) -> int:
     return EXIT_CHECKS_FAILED if failed and a.strict else EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+class _NotBuilt:
+    """The arguments of a command that is not being run: never built (argparse spends most of
+    the start-up of ``xlbudget --help`` building arguments)."""
+
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
+
+    def set_defaults(self, **kwargs) -> None:
+        pass
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's help layout at the terminal's width, found without importing shutil (and, with
+    it, bz2 and lzma: a tenth of the start-up)."""
+    try:
+        width = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        width = 80
+    return argparse.HelpFormatter(prog, width=max(width - 2, 40))
+
+
+def _command_of(argv: list[str] | None) -> str:
+    """The command named on the command line ("" when none is: ``xlbudget --help``)."""
+    args = sys.argv[1:] if argv is None else argv
+    return next((x for x in args if not x.startswith("-")), "")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command`` (a name, or "" for none) only that command's arguments are
+    built, the other commands are listed by name and help."""
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_formatter)
     g = common.add_mutually_exclusive_group()
     g.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     g.add_argument("-v", "--verbose", action="store_true", help="more detail (findings, tracebacks of internal errors)")
-    p = argparse.ArgumentParser(prog="xlbudget", description="部门预算/决算公开 PDF -> validated Excel workbooks",
+    p = argparse.ArgumentParser(prog="xlbudget", formatter_class=_formatter, description="部门预算/决算公开 PDF -> validated Excel workbooks",
                                 epilog="exit codes: 0 ok, 1 checks failed (only with --strict), 2 usage or input error")
     p.add_argument("--version", action="version", version=__version__)
     sub = p.add_subparsers(dest="cmd", required=True)
-    s = sub.add_parser("import", parents=[common], help="import a disclosure PDF into a template workbook")
+    every = command is None
+
+    def add(name: str, **kwargs):
+        if every or name == command:
+            return sub.add_parser(name, parents=[common], formatter_class=_formatter, **kwargs)
+        sub.add_parser(name, add_help=False, formatter_class=_formatter, **kwargs)
+        return _NotBuilt()
+
+    s = add("import", help="import a disclosure PDF into a template workbook")
     s.add_argument("pdf")
     s.add_argument("-o", "--output", help="output .xlsx in an existing folder (default: next to the PDF)")
     s.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
     s.set_defaults(func=_cmd_import)
-    s = sub.add_parser("validate", parents=[common], help="run every check on a PDF or an xlbudget workbook")
+    s = add("validate", help="run every check on a PDF or an xlbudget workbook")
     s.add_argument("file")
     s.add_argument("--json", action="store_true", help="findings as JSON")
     s.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
     s.set_defaults(func=_cmd_validate)
-    s = sub.add_parser("compare", parents=[common], help="compare one department across years")
+    s = add("compare", help="compare one department across years")
     s.add_argument("inputs", nargs="+")
     s.add_argument("-o", "--output", required=True, help="output .xlsx in an existing folder")
     s.add_argument("--strict", action="store_true", help="exit 1 when a year-on-year or narrative check fails")
     s.set_defaults(func=_cmd_compare)
-    s = sub.add_parser("batch", parents=[common], help="convert every PDF of a folder")
+    s = add("batch", help="convert every PDF of a folder")
     s.add_argument("folder")
     s.add_argument("-o", "--output", required=True, help="output folder (created if missing)")
     s.add_argument("--force", action="store_true", help="re-convert files already converted")
@@ -171,6 +219,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=None,
                    help="seconds allowed per file before it is reported as timeout (default: %(default)s)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--facts", metavar="FOLDER.parquet",
+                   help="also write every value and finding to a Parquet fact store (a folder, one file per PDF)")
+    s.add_argument("--duckdb", metavar="FILE.duckdb", help="also write every value and finding to a DuckDB file")
+    s.add_argument("--executor", choices=("process", "dask"), default="process",
+                   help="local worker processes (default) or a dask.distributed cluster")
+    s.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="the dask scheduler to use (default: a LocalCluster of -j workers on this machine)")
     s.add_argument("--strict", action="store_true",
                    help="exit 1 when every file converted but some have failed checks (2 still wins on an error)")
     s.set_defaults(func=_cmd_batch)
@@ -181,8 +236,10 @@ def _error_line(msg: str) -> str:
     return "xlbudget: error: " + "".join(ch if ch.isprintable() else " " for ch in msg)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    a = build_parser().parse_args(argv)  # usage errors: argparse prints usage and exits 2
+def main(argv: list[str] | None = None) -> int:
+    a = build_parser(_command_of(argv)).parse_args(argv)  # usage errors: argparse prints usage and exits 2
+    from xlbudget.model import XlbudgetError
+
     _Out.quiet, _Out.verbose = bool(getattr(a, "quiet", False)), bool(getattr(a, "verbose", False))
     try:
         return a.func(a)
@@ -200,6 +257,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return EXIT_ERROR
     except Exception as e:  # a bug: one line, the traceback only with --verbose
         if _Out.verbose:
+            import traceback
+
             traceback.print_exc()
         print(_error_line(f"internal error {type(e).__name__}: {e}; please report it (-v shows the traceback)"),
               file=sys.stderr)

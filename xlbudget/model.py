@@ -94,6 +94,12 @@ class Table:
                 return i
         return None
 
+    def to_frame(self):
+        """The table as printed, as a pandas DataFrame (see :func:`xlbudget.frames.table_frame`)."""
+        from xlbudget.frames import table_frame
+
+        return table_frame(self)
+
     def find_row(self, code: Optional[str] = None, name: Optional[str] = None) -> Optional[Row]:
         for r in self.rows:
             if code is not None and r.code == code:
@@ -157,6 +163,13 @@ class Document:
 
     def tables_of(self, kind: str) -> List[Table]:
         return [t for t in self.tables if t.kind == kind]
+
+    def to_frame(self):
+        """One tidy long pandas DataFrame, one row per printed amount (see
+        :func:`xlbudget.frames.document_frame`)."""
+        from xlbudget.frames import document_frame
+
+        return document_frame(self)
 
 
 def table_keys(doc: Document) -> Dict[int, str]:

@@ -54,7 +54,16 @@ class Located:
 
     def where(self, doc: Document) -> str:
         """"<file> <table title> 第N页": where a reader finds the figure."""
-        return f"{os.path.basename(doc.source)} {self.title}" + (f" 第{self.page}页" if self.page else "")
+        return _citation(doc.source, self.title, self.page)
+
+
+def cite(source: str, t: Table, page: Optional[int]) -> str:
+    """Where a value comes from: file, table and page (``2019年预算.pdf 收支预算总表 第4页``)."""
+    return _citation(source, t.title or catalogue.sheet_name(t.kind), page)
+
+
+def _citation(source: str, title: str, page: Optional[int]) -> str:
+    return f"{os.path.basename(source or '')} {title}" + (f" 第{page}页" if page else "")
 
 
 class _Refs:

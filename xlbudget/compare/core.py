@@ -25,7 +25,7 @@ from xlbudget.model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding,
 from xlbudget.numbers import COMMON_UNIT, WAN_PER_UNIT, fmt, half_ulp, looks_numeric, printed_percent_ok, to_wan
 from xlbudget.vocabulary import TOTAL_LABEL_RE
 from xlbudget import subjects
-from xlbudget.subjects import MAIN_SUBJECTS, NUMBERING_RE as _NUMBERING_RE, locate, norm_label
+from xlbudget.subjects import MAIN_SUBJECTS, NUMBERING_RE as _NUMBERING_RE, cite, locate, norm_label
 from xlbudget.subjects import amount_cols as _amount_cols, is_label_text as _is_label_text
 
 CENT = Decimal("0.01")
@@ -407,6 +407,7 @@ class _RawItem:
     level: Optional[int]
     is_total: bool
     values: Dict[str, Optional[Decimal]]
+    page: Optional[int] = None
 
 
 def _label_cols(t: Table) -> List[int]:
@@ -464,7 +465,7 @@ def _items_of(t: Table) -> List[_RawItem]:
                         vals.setdefault(m, r.cells[a].value if a < len(r.cells) else None)
                     is_total = bool(TOTAL_LABEL_RE.match(norm_label(label)))
                     add(f"{side}:{norm_label(label)}",
-                        _RawItem("", None, f"{side}：{label}", None, is_total, vals))
+                        _RawItem("", None, f"{side}：{label}", None, is_total, vals, r.page))
             return items
     measure_cols = [a for a in amounts if a not in labels or not t.rows]
     names = {}
@@ -487,7 +488,7 @@ def _items_of(t: Table) -> List[_RawItem]:
         vals = {names[a]: (r.cells[a].value if a < len(r.cells) else None) for a in measure_cols}
         if not name and not r.code and all(v is None for v in vals.values()):
             continue
-        add(key, _RawItem("", r.code, name or key, r.level, bool(r.is_total) or key == "合计", vals))
+        add(key, _RawItem("", r.code, name or key, r.level, bool(r.is_total) or key == "合计", vals, r.page))
     return items
 
 
@@ -558,12 +559,14 @@ def _compute(items: List[Item], measures: List[str], bases, pairs, table_present
 def _compare_tables(periods: List[Period], bases, pairs) -> List[TableComparison]:
     n = len(periods)
     per_period: List[Dict[str, Table]] = []
+    origin: Dict[int, str] = {}  # id(table) -> source file of its document
     for p in periods:
         merged: Dict[str, Table] = {}
         for d in p.docs:
             for k, t in _doc_tables(d).items():
                 if k not in merged or (len(t.rows) > len(merged[k].rows)):
                     merged[k] = t
+                    origin[id(t)] = d.source
         per_period.append(merged)
     keys = _merge_order([list(m.keys()) for m in reversed(per_period)])
     fam_rank = {k: i for i, k in enumerate(classify.family_order())}
@@ -591,7 +594,7 @@ def _compare_tables(periods: List[Period], bases, pairs) -> List[TableComparison
                 it.level = it.level or ri.level
                 it.is_total = it.is_total or ri.is_total
                 it.present[p] = True
-                it.sources[p] = tables[p].title or tables[p].kind
+                it.sources[p] = cite(origin[id(tables[p])], tables[p], ri.page)
                 for m, v in ri.values.items():
                     it.values.setdefault(m, [None] * n)[p] = v
         present = [t is not None for t in tables]

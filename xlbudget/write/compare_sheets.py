@@ -5,19 +5,23 @@ compared table (values of every period, 增减额, 增减率, 执行率, added/r
 flags), 核对 (narrative 比上年 claims checked against the earlier year) and 文件
 (the periods, their source files and the warnings of the comparison).
 
-Numbers are written as numbers ('#,##0.00'), rates as percent numbers ('0.00%');
-an undefined rate (last year 0) is the explicit text "∞（上年为0）".
+Numbers are written as numbers ('#,##0.00'), rates as percent numbers ('0.00%'). 增减额 and
+增减率 are live formulas over the year columns of their row (a value corrected by hand
+propagates); a rate is a number or blank, and why it is blank (上年为0, 新增, 取消) is said in
+its own 增减说明 column. 执行率 stays a written value; undefined, it is "∞（预算为0）".
+Each year has its own 来源 column: file, table and page of the value.
 """
 from __future__ import annotations
 
 import sys
 from decimal import Decimal
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from xlbudget.compare.core import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
                                    TableComparison)
+from xlbudget.write.workbook import (AMOUNT_FORMAT as NUM_FMT, MAX_WIDTH, display_width, east_asian_workbook, font,
+                                     print_setup)
 
-NUM_FMT = "#,##0.00"
 PCT_FMT = "0.00%"
 
 
@@ -60,25 +64,29 @@ def _set_value(ws, row: int, col: int, v: Optional[Decimal], absent: bool = Fals
     return c
 
 
-def _set_change(ws, row: int, col: int, ch: Optional[Change]):
-    """增减额 at col, 增减率 at col + 1."""
-    from openpyxl.styles import Font
+def change_formulas(cur: str, base: str) -> Tuple[str, str, str]:
+    """增减额, 增减率 and 增减说明 of the cell ``cur`` against ``base`` (A1 addresses of one row) as
+    live formulas: a value corrected by hand propagates. Blank in both years stays blank (never
+    0); the rate is a number or blank, never text: an undefined rate is said in 增减说明."""
+    amount = f'=IF(AND({cur}="",{base}=""),"",N({cur})-N({base}))'
+    rate = f'=IF(N({base})=0,"",(N({cur})-N({base}))/N({base}))'
+    status = f'=IF(AND(N({base})=0,N({cur})<>0),"{BASE_ZERO}","")'
+    return amount, rate, status
 
+
+def _set_change(ws, row: int, col: int, ch: Optional[Change], cur: str, base: str):
+    """增减额 at col, 增减率 at col + 1, 增减说明 at col + 2, over the value cells ``cur`` and ``base``
+    (column letters). A row absent from one of the two tables is 新增 / 取消 there."""
     if ch is None:
         return
-    a = ws.cell(row=row, column=col)
-    if ch.amount is not None:
-        a.value = float(ch.amount)
-        a.number_format = NUM_FMT
-    r = ws.cell(row=row, column=col + 1)
-    if ch.rate is not None:
-        r.value = float(ch.rate / 100)
-        r.number_format = PCT_FMT
-    elif ch.flag == BASE_ZERO:
-        r.value = "∞（上年为0）"
-    elif ch.flag in (ADDED, REMOVED):
-        r.value = ch.flag
-        r.font = Font(color="C00000" if ch.flag == REMOVED else "006100")
+    amount, rate, status = change_formulas(f"{cur}{row}", f"{base}{row}")
+    ws.cell(row=row, column=col, value=amount).number_format = NUM_FMT
+    ws.cell(row=row, column=col + 1, value=rate).number_format = PCT_FMT
+    if ch.flag in (ADDED, REMOVED):
+        s = ws.cell(row=row, column=col + 2, value=ch.flag)
+        s.font = font(color="C00000" if ch.flag == REMOVED else "006100")
+    else:
+        ws.cell(row=row, column=col + 2, value=status)
 
 
 def _set_ratio(ws, row: int, col: int, ra: Optional[Ratio]):
@@ -93,24 +101,25 @@ def _set_ratio(ws, row: int, col: int, ra: Optional[Ratio]):
 
 
 def _style_header(ws, rows: Sequence[int], ncols: int):
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
 
     thin = Side(style="thin", color="999999")
     for r in rows:
         for j in range(1, ncols + 1):
             c = ws.cell(row=r, column=j)
-            c.font = Font(bold=True)
+            c.font = font(bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             c.border = Border(top=thin, bottom=thin, left=thin, right=thin)
 
 
 def _column_plan(comp: Comparison) -> List[tuple]:
-    """Sub-columns of one measure: ('v', period) | ('d', period) | ('r', period) | ('x', pair index)."""
+    """Sub-columns of one measure: ('v', period) | ('d', period) | ('r', period) | ('s', period)
+    | ('x', pair index): values, 增减额, 增减率, 增减说明, 执行率."""
     plan = [("v", p.index) for p in comp.periods]
     for p in comp.periods:
         if comp.bases[p.index] is not None:
-            plan += [("d", p.index), ("r", p.index)]
+            plan += [("d", p.index), ("r", p.index), ("s", p.index)]
     plan += [("x", k) for k in range(len(comp.exec_pairs))]
     return plan
 
@@ -118,10 +127,10 @@ def _column_plan(comp: Comparison) -> List[tuple]:
 def _plan_label(comp: Comparison, kind: str, idx: int) -> str:
     if kind == "v":
         return comp.periods[idx].label
-    if kind in ("d", "r"):
+    if kind in ("d", "r", "s"):
         b = comp.bases[idx]
         vs = f"{comp.periods[idx].label}比{comp.periods[b].label}"
-        return ("增减额\n" if kind == "d" else "增减率\n") + vs
+        return {"d": "增减额\n", "r": "增减率\n", "s": "增减说明\n"}[kind] + vs
     bi, fi = comp.exec_pairs[idx]
     return f"预算执行率\n{comp.periods[fi].year}年（决算/预算）"
 
@@ -149,14 +158,17 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
     flag_col = col
     ws.cell(row=top, column=flag_col, value="增减项目")
     ws.merge_cells(start_row=top, start_column=flag_col, end_row=top + 1, end_column=flag_col)
+    # one source column per period: each year's value cites its own file and page
     src_col = flag_col + 1
+    last_col = src_col + len(comp.periods) - 1
     ws.cell(row=top, column=src_col, value="来源")
-    ws.merge_cells(start_row=top, start_column=src_col, end_row=top + 1, end_column=src_col)
-    _style_header(ws, [top, top + 1], src_col)
+    if last_col > src_col:
+        ws.merge_cells(start_row=top, start_column=src_col, end_row=top, end_column=last_col)
+    for p in comp.periods:
+        _text(ws, top + 1, src_col + p.index, p.label)
+    _style_header(ws, [top, top + 1], last_col)
     ws.row_dimensions[top + 1].height = 45
     r = top + 2
-    from openpyxl.styles import Font
-
     for it in tc.items:
         if with_code:
             _text(ws, r, 1, it.code or "")
@@ -166,7 +178,7 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
             _text(ws, r, 1, it.name)
         if it.is_total:
             for j in range(1, nlead + 1):
-                ws.cell(row=r, column=j).font = Font(bold=True)
+                ws.cell(row=r, column=j).font = font(bold=True)
         for m in tc.measures:
             c0 = starts[m]
             vals = it.values.get(m, [None] * len(comp.periods))
@@ -175,7 +187,9 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
                     absent = not it.present[idx] and tc.present[idx] if tc.key != "总览" else False
                     _set_value(ws, r, c0 + k, vals[idx], absent=absent)
                 elif kind == "d":
-                    _set_change(ws, r, c0 + k, it.changes.get(m, [None] * len(comp.periods))[idx])
+                    ch = it.changes.get(m, [None] * len(comp.periods))[idx]
+                    cur, base = (get_column_letter(c0 + plan.index(("v", i))) for i in (idx, comp.bases[idx]))
+                    _set_change(ws, r, c0 + k, ch, cur, base)
                 elif kind == "x":
                     ex = it.execution.get(m)
                     _set_ratio(ws, r, c0 + k, ex[idx] if ex else None)
@@ -183,16 +197,21 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
                 [f"{comp.periods[i].label}{REMOVED}" for i in it.removed_in]
         if flags:
             _text(ws, r, flag_col, "；".join(flags))
-        src = next((s for s in reversed(it.sources) if s), "") if it.sources else ""
-        if src:
-            _text(ws, r, src_col, src)
+        for p, src in enumerate(it.sources):
+            if src:
+                _text(ws, r, src_col + p, src)
         r += 1
     ws.freeze_panes = ws.cell(row=top + 2, column=nlead + 1)
+    print_setup(ws, title_rows=top + 1)
+    name_col = 2 if with_code else 1  # as wide as its longest name (CJK counts double)
+    name_w = max([display_width(ws.cell(row=i, column=name_col).value or "") for i in range(top + 2, r)], default=0)
     widths = {1: 12, 2: 34, 3: 6} if with_code else {1: 16}
-    for j in range(1, src_col + 1):
+    widths[name_col] = min(MAX_WIDTH, max(widths[name_col], name_w + 2))
+    for j in range(1, last_col + 1):
         ws.column_dimensions[get_column_letter(j)].width = widths.get(j, 14)
     ws.column_dimensions[get_column_letter(flag_col)].width = 24
-    ws.column_dimensions[get_column_letter(src_col)].width = 40
+    for j in range(src_col, last_col + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 40
     return r - 1
 
 
@@ -200,8 +219,6 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
 
 def _overview(wb, comp: Comparison, used: set):
     from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.styles import Font
-
     ws = wb.active
     ws.title = _sheet_title("总览", used)
     depts = []
@@ -212,7 +229,7 @@ def _overview(wb, comp: Comparison, used: set):
         heading = "多部门对比（" + "、".join(depts) + "）：主要指标（万元）"
     else:
         heading = f"{comp.department or '（部门未识别）'} 跨年度对比：主要指标（万元）"
-    _text(ws, 1, 1, heading).font = Font(bold=True, size=13)  # starts with the department name
+    _text(ws, 1, 1, heading).font = font(bold=True, size=13)  # starts with the department name
     last = _write_items(ws, comp, comp.totals, top=3, with_code=False)
     n = len(comp.periods)
     if n == 0:
@@ -255,8 +272,6 @@ def _overview(wb, comp: Comparison, used: set):
 
 
 def _files_sheet(wb, comp: Comparison, used: set):
-    from openpyxl.styles import Font
-
     ws = wb.create_sheet(_sheet_title("文件", used))
     head = ["期间", "年度", "类型", "部门", "对比基期", "来源文件", "表中单位（对比按万元）"]
     for j, h in enumerate(head, start=1):
@@ -277,16 +292,17 @@ def _files_sheet(wb, comp: Comparison, used: set):
             r += 1
     if comp.warnings:
         r += 1
-        ws.cell(row=r, column=1, value="提示").font = Font(bold=True)
+        ws.cell(row=r, column=1, value="提示").font = font(bold=True)
         for w in comp.warnings:
             r += 1
             _text(ws, r, 1, w)
     for col, w in zip("ABCDEFG", (14, 8, 8, 30, 14, 80, 22)):
         ws.column_dimensions[col].width = w
+    print_setup(ws, title_rows=1)
 
 
 def _checks_sheet(wb, comp: Comparison, used: set):
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     ws = wb.create_sheet(_sheet_title("核对", used))
     head = ["期间", "对比基期", "主题", "叙述金额", "叙述增减额", "叙述增减率", "上年数", "应为增减额", "应为增减率",
@@ -319,7 +335,7 @@ def _checks_sheet(wb, comp: Comparison, used: set):
         if ch.status == "不一致":
             for j in range(1, len(head) + 1):
                 ws.cell(row=r, column=j).fill = bad
-            ws.cell(row=r, column=10).font = Font(bold=True, color="9C0006")
+            ws.cell(row=r, column=10).font = font(bold=True, color="9C0006")
         _text(ws, r, 11, ch.note)
         _text(ws, r, 12, ch.source)
         _text(ws, r, 13, c.text)
@@ -327,6 +343,7 @@ def _checks_sheet(wb, comp: Comparison, used: set):
     if not comp.checks:
         _text(ws, 2, 1, "叙述中没有可与上年核对的“比上年”表述")
     ws.freeze_panes = "A2"
+    print_setup(ws, title_rows=1)
     for col, w in zip("ABCDEFGHIJKLM", (12, 12, 28, 12, 12, 10, 12, 12, 10, 8, 50, 36, 70)):
         ws.column_dimensions[col].width = w
 
@@ -334,17 +351,14 @@ def _checks_sheet(wb, comp: Comparison, used: set):
 def write_comparison(comp: Comparison, path: str, warn=_stderr_warning) -> str:
     """Write the comparison workbook atomically (temp file in the same folder, then replace).
     A text cut to Excel's cell limit is said through ``warn`` (EXTRACT.text-cut)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
+    wb = east_asian_workbook()
     used: set = set()
     _overview(wb, comp, used)
     for tc in comp.tables:
         if not tc.items:
             continue
         ws = wb.create_sheet(_sheet_title(tc.name, used))
-        _text(ws, 1, 1, f"{tc.name}（万元）：按科目编码对齐，无编码时按名称").font = Font(bold=True, size=12)
+        _text(ws, 1, 1, f"{tc.name}（万元）：按科目编码对齐，无编码时按名称").font = font(bold=True, size=12)
         _write_items(ws, comp, tc, top=3, with_code=True)
     _checks_sheet(wb, comp, used)
     _files_sheet(wb, comp, used)

@@ -37,6 +37,7 @@ CLAIM_SHEET = "叙述"
 FINDING_SHEET = "问题"
 OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
+ROW_KEY_COL = "行号"  # the last column of a table sheet: the row's position in the document (see Layout)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")
 # the safe-text rules live in the pure module text.py (the xlwings paths use them too)
 from xlbudget.text import (CUT_MARK, EXCEL_MAX_CHARS, EXCEL_MAX_SHEET, _FORMULA_LEAD, _XML_ILLEGAL,  # noqa: E402,F401
@@ -83,13 +84,101 @@ def _col_letter(n: int) -> str:
     return get_column_letter(n)
 
 
+# --- how the workbook reads: one amount format, an East Asian font, widths, print setup
+AMOUNT_FORMAT = "#,##0.00"  # every amount: thousands separators, two decimals (as disclosures print them)
+FONT_NAME = "等线"  # Excel's East Asian default since 2016 (WPS has it; LibreOffice substitutes a CJK font)
+GB2312_CHARSET = 134  # the font's character set: Simplified Chinese
+MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths in characters; longer text wraps
+FAIL_FILL, LINK_COLOR = "FFC7CE", "0563C1"  # Excel's "bad" red and hyperlink blue
+
+
+def amount_format(value: Decimal) -> str:
+    """:data:`AMOUNT_FORMAT`, with room for more decimals when the PDF printed more (never hide one)."""
+    extra = -value.as_tuple().exponent - 2 if isinstance(value.as_tuple().exponent, int) else 0
+    return AMOUNT_FORMAT + "#" * max(0, extra)
+
+
+def font(**kw):
+    """An openpyxl Font in the workbook's East Asian face (bold, size, color… as keywords)."""
+    from openpyxl.styles import Font
+
+    kw.setdefault("size", 11)
+    return Font(name=FONT_NAME, charset=GB2312_CHARSET, **kw)
+
+
+def east_asian_workbook():
+    """A new openpyxl Workbook whose default font and theme fonts are :data:`FONT_NAME`."""
+    from openpyxl import Workbook
+    from openpyxl.utils.indexed_list import IndexedList
+    from openpyxl.writer.theme import theme_xml
+
+    wb = Workbook()
+    wb._fonts = IndexedList([font(size=11)])  # style 0: every cell without a font of its own
+    ea = f'<a:ea typeface="{FONT_NAME}"/>'
+    wb.loaded_theme = re.sub(r'<a:font script="Hans" typeface="[^"]*"/>', f'<a:font script="Hans" typeface="{FONT_NAME}"/>',
+                             theme_xml.replace('<a:ea typeface=""/>', ea))
+    return wb
+
+
+def display_width(text) -> int:
+    """Width of ``text`` in Excel character units: a CJK (wide) character counts double."""
+    import unicodedata
+
+    return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                for line in str(text).splitlines()), default=0)
+
+
+def fit_columns(ws, first_row: int, last_row: int, ncols: int, head_row: Optional[int] = None) -> None:
+    """Each column as wide as its widest text or number (within MIN_WIDTH..MAX_WIDTH); a Table
+    header names its column by the last part of a joined printed header and wraps."""
+    from openpyxl.styles import Alignment
+
+    for j in range(1, ncols + 1):
+        w = 0
+        for r in range(first_row, last_row + 1):
+            v = ws.cell(row=r, column=j).value
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                w = max(w, len(f"{v:,.2f}"))
+            elif v is not None:
+                w = max(w, display_width(v))
+        if head_row is not None:
+            c = ws.cell(row=head_row, column=j)
+            w = max(w, display_width(str(c.value or "").split("/")[-1]))
+            c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[_col_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, w + 2))
+
+
+def print_setup(ws, title_rows: int = 0) -> None:
+    """Landscape A4, fit to one page wide, the first ``title_rows`` rows repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+
+
+def link(c, sheet: str, coord: str) -> None:
+    """An internal hyperlink from cell ``c`` to ``'sheet'!coord``."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{quoted_sheet(sheet)}!{coord}")
+    c.font = font(color=LINK_COLOR, underline="single")
+
+
 class Layout:
-    """Where each table body cell lands: sheet name, first data row, column offset."""
+    """Where each table body cell lands: sheet name, first data row, columns, and the row key.
+
+    Every body row carries its position in the document as a number in the last column (行号,
+    :data:`ROW_KEY_COL`). Formulas reach a value through that key, not through its A1 address,
+    so they survive what users do to an Excel Table: sort, filter, insert or delete rows."""
 
     def __init__(self, doc: Document):
         self.keys = table_keys(doc)
         self.sheets: Dict[str, str] = {}  # key -> sheet name
         self.first_row: Dict[str, int] = {}
+        self.key_col: Dict[str, int] = {}  # key -> 1-based column of 行号
         used = {META_SHEET, CHECK_SHEET, CLAIM_SHEET, FINDING_SHEET, OVERVIEW_SHEET}
         for t in doc.tables:
             key = self.keys[id(t)]
@@ -99,13 +188,46 @@ class Layout:
             self.sheets[key] = sheet_title(base, used)
             # row 1 title, row 2 info, then the printed header rows, then the Excel Table header
             self.first_row[key] = 3 + len(t.header) + 1
+            self.key_col[key] = len(t.columns) + len(EXTRA_COLS) + 1
 
     def addr(self, ref: CellRef, absolute: bool = True) -> str:
-        sheet = self.sheets[ref.table]
-        row = self.first_row[ref.table] + ref.row
-        col = _col_letter(ref.col + 1)
-        a = f"${col}${row}" if absolute else f"{col}{row}"
-        return f"'{sheet}'!{a}"
+        """The value at ``ref`` as formula text: by default a lookup of its row key,
+        ``INDEX('表'!$C:$C,MATCH(7,'表'!$M:$M,0))`` (a reference, so SUM, COUNT and N treat it
+        as the cell itself); ``absolute=False`` gives the A1 address where it was written
+        (``'表'!C12``, for reading and for links)."""
+        sheet = quoted_sheet(self.sheets[ref.table])
+        if not absolute:
+            return f"{sheet}!{self.cell(ref)}"
+        col, key_col = _col_letter(ref.col + 1), _col_letter(self.key_col[ref.table])
+        return f"INDEX({sheet}!${col}:${col},MATCH({row_key(ref.row)},{sheet}!${key_col}:${key_col},0))"
+
+    def cell(self, ref: CellRef) -> str:
+        """A1 coordinate (no sheet) where ``ref`` was written."""
+        return f"{_col_letter(ref.col + 1)}{self.first_row[ref.table] + ref.row}"
+
+    def where(self, refs: Sequence[CellRef]) -> str:
+        """Where ``refs`` were written, for reading: runs of rows of one column as A1 ranges."""
+        out: List[str] = []
+        run: List[CellRef] = []
+        for r in list(refs) + [None]:
+            if r is not None and run and (r.table, r.col, r.row) == (run[-1].table, run[-1].col, run[-1].row + 1):
+                run.append(r)
+                continue
+            if run:
+                a, b = run[0], run[-1]
+                out.append(self.addr(a, False) + ("" if a is b else f":{self.cell(b)}"))
+            run = [r]
+        return ",".join(out)
+
+
+def quoted_sheet(name: str) -> str:
+    """A sheet name as formulas and links write it: in quotes, a quote inside doubled."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+def row_key(row: int) -> int:
+    """The 行号 of body row ``row`` (0-based): its 1-based position in the document."""
+    return row + 1
 
 
 _text_cell = text_cell  # the one helper, under its former name
@@ -114,7 +236,7 @@ _text_cell = text_cell  # the one helper, under its former name
 def _set_value(ws, row: int, col: int, cell: Cell):
     if cell.value is not None:
         c = ws.cell(row=row, column=col, value=cell.value)
-        c.number_format = "#,##0.00" if cell.value.as_tuple().exponent == -2 else "#,##0.##########"
+        c.number_format = amount_format(cell.value)
         return c
     if cell.text.strip():
         return _text_cell(ws, row, col, cell.text)
@@ -135,30 +257,9 @@ def _unique(names: Sequence[str]) -> List[str]:
 
 
 def _ref_ranges(layout: Layout, refs: Sequence[CellRef]) -> List[str]:
-    """Compress references into ranges of consecutive rows of one column."""
-    out: List[str] = []
-    run: List[CellRef] = []
-
-    def flush():
-        if not run:
-            return
-        a, b = run[0], run[-1]
-        if a is b:
-            out.append(layout.addr(a))
-        else:
-            sheet = layout.sheets[a.table]
-            col = _col_letter(a.col + 1)
-            r1, r2 = layout.first_row[a.table] + a.row, layout.first_row[b.table] + b.row
-            out.append(f"'{sheet}'!${col}${r1}:${col}${r2}")
-
-    for r in refs:
-        if run and r.table == run[-1].table and r.col == run[-1].col and r.row == run[-1].row + 1:
-            run.append(r)
-        else:
-            flush()
-            run = [r]
-    flush()
-    return out
+    """One formula reference per cell (:meth:`Layout.addr`). Runs of rows are not merged into
+    A1 ranges any more: rows next to each other at writing may be anywhere after a sort."""
+    return [layout.addr(r) for r in refs]
 
 
 _SUM_TOLERANCE = Tolerance.of_sum(None, [])  # a check not evaluated yet: two-decimal figures
@@ -206,19 +307,20 @@ def check_result(i: int, c: "rules.AnyCheck") -> str:
     return f'=IF({tol.test(f"F{i}", f"G{i}")},"OK","FAIL")'
 
 
-def check_cells(layout: Layout, c: "rules.AnyCheck", args: str, arrow: str = " ← ") -> str:
-    """The 涉及单元格 text of a check: the table value ← the cells it is computed from."""
-    shown = layout.addr(c.total, False) if isinstance(c, rules.Check) else (
-        layout.addr(c.printed, False) if isinstance(c.printed, CellRef) else _number(c.printed) + "%")
-    return shown + arrow + args.replace("$", "")
+def check_cells(layout: Layout, c: "rules.AnyCheck", arrow: str = " ← ") -> str:
+    """The 涉及单元格 text of a check, for reading: the table value ← the cells it is computed
+    from, as the A1 places they were written to (the formulas find them by row key)."""
+    if isinstance(c, rules.Check):
+        return layout.addr(c.total, False) + arrow + layout.where(c.terms)
+    shown = layout.addr(c.printed, False) if isinstance(c.printed, CellRef) else _number(c.printed) + "%"
+    return shown + arrow + layout.where([c.numer, c.denom])
 
 
 def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] = None,
                    checks: Optional[List["rules.AnyCheck"]] = None) -> str:
     """Write the template workbook atomically (temp file + rename). Returns ``path``.
     ``findings`` and ``checks``, when the caller has run the rules already, are not computed again."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.worksheet.table import Table as XTable, TableStyleInfo
 
     if findings is None or checks is None:
@@ -226,10 +328,10 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         findings = engine_findings if findings is None else findings
         checks = engine_checks if checks is None else checks
     layout = Layout(doc)
-    wb = Workbook()
+    wb = east_asian_workbook()
     meta = wb.active
     meta.title = META_SHEET
-    bold = Font(bold=True)
+    bold = font(bold=True)
     grey = PatternFill("solid", fgColor="DDDDDD")
 
     # --- metadata
@@ -257,7 +359,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         key = keys[id(t)]
         sname = layout.sheets[key]
         ws = wb.create_sheet(sname)
-        _text_cell(ws, 1, 1, t.title or classify.sheet_name(t.kind)).font = Font(bold=True, size=12)
+        _text_cell(ws, 1, 1, t.title or classify.sheet_name(t.kind)).font = font(bold=True, size=12)
         pages = f"{min(t.pages)}-{max(t.pages)}" if t.pages else ""
         _text_cell(ws, 2, 1, f"单位：{t.unit or doc.unit or '未注明'}　页码：{pages}　印制标签：{t.label or ''}"
                    + ("　注：本表无数据" if t.empty else ""))
@@ -268,7 +370,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                     c.fill = grey
                     c.alignment = Alignment(wrap_text=True, vertical="center")
         hr = 3 + len(t.header)
-        names = _unique(list(t.columns) + EXTRA_COLS)
+        names = _unique(list(t.columns) + EXTRA_COLS + [ROW_KEY_COL])
         for j, nm in enumerate(names, start=1):
             _text_cell(ws, hr, j, nm).font = bold
         for i, r in enumerate(t.rows):
@@ -282,13 +384,14 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                 ws.cell(row=er, column=base + 2, value={1: "类", 2: "款", 3: "项"}.get(r.level, str(r.level)))
             if r.page:
                 ws.cell(row=er, column=base + 3, value=r.page)
+            ws.cell(row=er, column=layout.key_col[key], value=row_key(i))
         last_row = hr + max(1, len(t.rows))
         ref = f"A{hr}:{_col_letter(len(names))}{last_row}"
         xt = XTable(displayName=f"T{n:02d}_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", ref=ref)
         xt.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
         ws.add_table(xt)
-        for j in range(1, len(names) + 1):
-            ws.column_dimensions[_col_letter(j)].width = 14 if j > 2 else 22
+        fit_columns(ws, hr + 1, last_row, len(names), head_row=hr)
+        print_setup(ws, title_rows=hr)
         ws.freeze_panes = ws.cell(row=hr + 1, column=1)
         vals = [sname, t.kind, t.title, t.label or "", t.unit or "", ",".join(map(str, t.pages)),
                 len(t.header), len(t.rows), "是" if t.empty else ""]
@@ -300,11 +403,11 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     meta.column_dimensions["A"].width = 22
     meta.column_dimensions["B"].width = 40
     meta.column_dimensions["C"].width = 50
+    print_setup(meta)
 
     # --- overview: main totals and the state of the checks
     ov = wb.create_sheet(OVERVIEW_SHEET, 1)
-    _text_cell(ov, 1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览").font = Font(bold=True,
-                                                                                                    size=12)
+    _text_cell(ov, 1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览").font = font(bold=True, size=12)
     for j, h in enumerate(["指标", f"金额（{doc.unit or '万元'}）", "来源"], start=1):
         c = ov.cell(row=3, column=j, value=h)
         c.font, c.fill = bold, grey
@@ -313,7 +416,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     r = 4
     for subject, (value, where) in main_totals(doc).items():
         _text_cell(ov, r, 1, subject)
-        ov.cell(row=r, column=2, value=value).number_format = "#,##0.00"
+        ov.cell(row=r, column=2, value=value).number_format = AMOUNT_FORMAT
         _text_cell(ov, r, 3, where)
         r += 1
     r += 1
@@ -326,6 +429,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     ov.column_dimensions["A"].width = 24
     ov.column_dimensions["B"].width = 16
     ov.column_dimensions["C"].width = 60
+    print_setup(ov, title_rows=3)
 
     # --- checks as live formulas
     ws = wb.create_sheet(CHECK_SHEET)
@@ -348,7 +452,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         ws.cell(row=i, column=5, value=f_sum).number_format = "#,##0.00"
         ws.cell(row=i, column=6, value=f"=D{i}-E{i}").number_format = "#,##0.00"
         ws.cell(row=i, column=7, value=f_tol).number_format = "0.000"
-        _text_cell(ws, i, 8, check_cells(layout, c, args))
+        _text_cell(ws, i, 8, check_cells(layout, c))
         ws.cell(row=i, column=9, value=check_result(i, c))
         _text_cell(ws, i, 10, "OK" if c.ok else "FAIL")
         pages = sorted({r.page for r in c.cells if r.page})
@@ -356,6 +460,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     for col, w in zip("ABCDEFGHIJK", (6, 10, 50, 12, 12, 10, 8, 50, 8, 8, 8)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "A5"
+    _check_sheet_looks(ws, layout, checks)
 
     # --- narrative claims
     ws = wb.create_sheet(CLAIM_SHEET)
@@ -368,7 +473,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 1, cl.subject)
         for j, v in ((2, cl.amount), (3, cl.share), (4, cl.change), (5, cl.change_rate), (7, cl.execution_rate)):
             if v is not None:
-                ws.cell(row=i, column=j, value=v)
+                ws.cell(row=i, column=j, value=v).number_format = AMOUNT_FORMAT
         if cl.change_rate_infinite:
             _text_cell(ws, i, 6, "∞")
         if cl.page:
@@ -379,8 +484,9 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         if cl.qualifier:
             _text_cell(ws, i, 11, cl.qualifier)
         if cl.budget is not None:
-            ws.cell(row=i, column=12, value=cl.budget)
+            ws.cell(row=i, column=12, value=cl.budget).number_format = AMOUNT_FORMAT
     ws.column_dimensions["I"].width = 80
+    print_setup(ws, title_rows=1)
 
     # --- findings
     ws = wb.create_sheet(FINDING_SHEET)
@@ -394,7 +500,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 3, f.message)
         for j, v in ((4, f.actual), (5, f.expected), (6, f.tolerance)):
             if v is not None:
-                ws.cell(row=i, column=j, value=v)
+                ws.cell(row=i, column=j, value=v).number_format = AMOUNT_FORMAT
         cells = [layout.addr(r, False) for r in f.cells if r.table in layout.sheets]
         _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
         pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
@@ -408,8 +514,42 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                              f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
     ws.column_dimensions["C"].width = 90
     ws.column_dimensions["G"].width = 40
+    _finding_sheet_looks(ws, layout, findings)
 
     return save_atomic(wb, path)
+
+
+def _check_sheet_looks(ws, layout: Layout, checks) -> None:
+    """校验: FAIL rows red (conditional: it follows the live result), a filter on the header,
+    each row's 涉及单元格 linked to its total, printed landscape with the header on every page."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    last = 4 + max(1, len(checks))
+    ws.conditional_formatting.add(f"A5:K{last}", FormulaRule(formula=['$I5="FAIL"'],
+                                                             fill=PatternFill("solid", bgColor=FAIL_FILL)))
+    ws.auto_filter.ref = f"A4:K{last}"
+    for i, c in enumerate(checks, start=5):
+        first = c.cells[0]  # the total of a sum, the printed figure (or the numerator) of a ratio
+        if first.table in layout.sheets:
+            link(ws.cell(row=i, column=8), layout.sheets[first.table], layout.cell(first))
+    print_setup(ws, title_rows=4)
+
+
+def _finding_sheet_looks(ws, layout: Layout, findings) -> None:
+    """问题: each finding linked to its first cell (its page is in 页码), errors red, a filter."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    last = 1 + max(1, ws.max_row - 1)
+    ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=['$B2="error"'],
+                                                             fill=PatternFill("solid", bgColor=FAIL_FILL)))
+    ws.auto_filter.ref = f"A1:H{last}"
+    for i, f in enumerate(findings, start=2):
+        first = next((r for r in f.cells if r.table in layout.sheets), None)
+        if first is not None:
+            link(ws.cell(row=i, column=7), layout.sheets[first.table], layout.cell(first))
+    print_setup(ws, title_rows=1)
 
 
 def save_atomic(wb, path: str) -> str:
@@ -541,8 +681,37 @@ def _line_numbers(values) -> bool:
     return ints == list(range(ints[0], ints[0] + len(ints)))
 
 
+def _document_order(ws, hr: int, nrows: int, key_col: Optional[int], warnings: List[str]) -> List[int]:
+    """Sheet rows of a table body in the document's order: by 行号 when every row of the document
+    is still there with its own (the user sorted the Table, or inserted rows in it: a row without
+    行号 that holds something is not ours and is said, not read); else as they stand."""
+    from openpyxl.utils import range_boundaries
+
+    rows = list(range(hr + 1, hr + 1 + nrows))
+    if key_col is None:
+        return rows
+    last = max([range_boundaries(t.ref)[3] for t in ws.tables.values()] + [hr + nrows])
+    found: Dict[int, int] = {}
+    foreign: List[int] = []
+    for er in range(hr + 1, last + 1):
+        k = ws.cell(row=er, column=key_col).value
+        if isinstance(k, int) and not isinstance(k, bool) and row_key(0) <= k <= row_key(nrows - 1) and k not in found:
+            found[k] = er
+        elif any(ws.cell(row=er, column=j).value not in (None, "") for j in range(1, key_col + 1)):
+            foreign.append(er)
+    if len(found) < nrows:
+        return rows
+    if foreign:
+        warnings.append(f"{ws.title}: rows {', '.join(map(str, foreign[:12]))} have no {ROW_KEY_COL} (added by hand?) "
+                        "and are not read")
+    return [found[k] for k in sorted(found)]
+
+
 def read_workbook(path: str) -> Document:
     """Read a workbook written by :func:`write_workbook` back into a Document.
+
+    A table sheet whose Table was sorted is read in the document's order (by 行号, the last
+    column); a workbook written before 行号 existed reads as before.
 
     Hand edits: a number typed as text in an amount column, or a formula there, is read as a
     number (its cached value, or a plain-number formula evaluated) with a warning; a formula
@@ -625,7 +794,8 @@ def read_workbook(path: str) -> Document:
             if v is None:
                 break
             names.append(str(v))
-        ncols = len(names) - len(EXTRA_COLS)
+        keyed = bool(names) and names[-1].startswith(ROW_KEY_COL)  # not in workbooks written before 行号
+        ncols = len(names) - len(EXTRA_COLS) - keyed
         if ncols < 1 or not all(n.startswith(x) for n, x in zip(names[ncols:], EXTRA_COLS)):
             raise InputError(f"sheet {sname}: the table header row is not where {META_SHEET} says "
                              f"(rows inserted or deleted above it?), {path}", hint="import the PDF again")
@@ -642,8 +812,7 @@ def read_workbook(path: str) -> Document:
             numeric_cols |= {j for j in range(1, ncols + 1) if not _LABEL_HEAD_RE.search(names[j - 1].split("/")[-1])
                              and not _line_numbers([ws.cell(row=hr + 1 + i, column=j).value for i in range(nrows)])}
         rows = []
-        for i in range(nrows):
-            er = hr + 1 + i
+        for er in _document_order(ws, hr, nrows, len(names) if keyed else None, warnings):
             page = ws.cell(row=er, column=ncols + 3).value
             page = page if isinstance(page, int) else None
             cells = []
@@ -764,7 +933,7 @@ def check_rows(doc: Document, checks: Optional[List["rules.AnyCheck"]] = None) -
         f_total, f_sum, f_tol, args = check_formulas(layout, c)
         pages = sorted({r.page for r in c.cells if r.page})
         rows.append([i - 4, c.id, c.label, f_total, f_sum, f"=D{i}-E{i}", f_tol,
-                     check_cells(layout, c, args, " <- "), check_result(i, c), "OK" if c.ok else "FAIL",
+                     check_cells(layout, c, " <- "), check_result(i, c), "OK" if c.ok else "FAIL",
                      ",".join(map(str, pages))])
     return rows
 
@@ -777,10 +946,11 @@ def sheet_rows(doc: Document) -> Dict[str, List[List]]:
         key = layout.keys[id(t)]
         rows: List[List] = [[t.title], []]
         rows += [list(h) for h in t.header]
-        rows.append(_unique(list(t.columns) + EXTRA_COLS))
-        for r in t.rows:
+        rows.append(_unique(list(t.columns) + EXTRA_COLS + [ROW_KEY_COL]))
+        for i, r in enumerate(t.rows):
             vals = [c.value if c.value is not None else (c.text or None) for c in r.cells]
-            vals += [r.code, {1: "类", 2: "款", 3: "项"}.get(r.level) if r.level else None, r.page]
+            vals += [None] * (len(t.columns) - len(vals))
+            vals += [r.code, {1: "类", 2: "款", 3: "项"}.get(r.level) if r.level else None, r.page, row_key(i)]
             rows.append(vals)
         out[layout.sheets[key]] = rows
     return out
