@@ -10,7 +10,8 @@ from conftest import ROOT
 PACKAGE = Path(ROOT) / "xlbudget"
 
 # the domain, at the top level of the package: no I/O library, no other layer
-DOMAIN = {"model", "vocabulary", "catalogue", "numbers", "codes", "text", "settings", "paths", "frames", "__init__"}
+DOMAIN = {"model", "vocabulary", "catalogue", "subjects", "numbers", "codes", "text", "settings", "paths", "frames",
+          "__init__"}
 
 # layer -> the layers it may import (the domain is always allowed)
 ALLOWED = {

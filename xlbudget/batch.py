@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from xlbudget.model import InputError, OutputError, UsageError, XlbudgetError
+from xlbudget.subjects import MAIN_SUBJECTS, locate
 
 SUMMARY_NAME = "_summary.xlsx"
 OK, SKIPPED, ERROR, TIMEOUT = "ok", "skipped", "error", "timeout"
 FAILED = (ERROR, TIMEOUT)
 # seconds one file may take: the largest corpus PDF imports in < 10 s; generous for slow machines
 DEFAULT_TIMEOUT_S = 300.0
-TOTALS = ("收入总计", "支出总计", "基本支出", "项目支出")
+TOTALS = tuple(MAIN_SUBJECTS[:4])  # 收入总计, 支出总计, 基本支出, 项目支出
 # the summary note of a disclosure read from its text only: its empty totals are unknown, not zero
 NOTE_TEXT_ONLY = "仅文字说明，无表格（合计为空表示未列示，不是0）"
 
@@ -70,14 +71,12 @@ class BatchResult:
 # ----------------------------------------------------------------- worker side (top level: picklable)
 
 def _describe(res: BatchResult, doc, findings) -> None:
-    from xlbudget.compare.core import main_totals
-
     res.department = doc.department
     res.year = doc.year
     res.kind = doc.kind
     res.pages = doc.n_pages or None
-    tots = main_totals(doc)
-    res.totals = {k: (tots[k][0] if k in tots else None) for k in TOTALS}
+    found = {k: locate(doc, k) for k in TOTALS}
+    res.totals = {k: (got.value if got is not None else None) for k, got in found.items()}
     res.failed_checks = sum(1 for f in findings if f.severity == "error")
     res.warnings = len(findings) - res.failed_checks
     if not any(t.kind != "other" for t in doc.tables) and doc.claims:

@@ -15,11 +15,11 @@ from xlbudget.model import CellRef, Document, Finding
 from xlbudget.numbers import (COMMON_UNIT, Tolerance, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_bounds,
                                printed_percent_ok, to_wan)
 from xlbudget.checks import arithmetic, narrative_ids, performance  # noqa: F401  (the families declare their rules)
-from xlbudget.checks.arithmetic import _amount_cols, _col_named, _find_label, _label_ref, _norm, _total_row
+from xlbudget.checks.arithmetic import _norm
 from xlbudget.checks.engine import (AnyCheck, Check, Context, RatioCheck, build_checks, evaluate,  # noqa: F401
                                     failed_finding)
 from xlbudget.checks.registry import REGISTRY, run_declared
-from xlbudget.checks import completeness, consistency, sangong, wording  # noqa: F401,E402  (their @rule declarations register)
+from xlbudget.subjects import quotable
 
 CLASS_NAMES = set(CLASSES.values())
 _Ctx = Context
@@ -30,101 +30,9 @@ Target = Tuple[CellRef, Optional[CellRef]]  # (cell with the amount, cell of the
 
 
 def _claim_targets(ctx: _Ctx) -> Dict[str, List[Target]]:
-    """subject -> the table cells a narrative amount of that subject may refer to.
-
-    A claim is flagged only when it matches none of them (a 类 amount may be quoted from
-    the 支出总表 or from the 一般公共预算 table, which differ when there are other funds)."""
-    doc = ctx.doc
-    out: Dict[str, List[Target]] = {}
-
-    def add(subj: str, ref: CellRef, total: Optional[CellRef] = None) -> None:
-        out.setdefault(subj, []).append((ref, total))
-
-    b03 = doc.table("b03") or doc.table("f03")
-    b05 = doc.table("b05") or doc.table("f05") or doc.table("b05a")
-    for t, prefix in ((b03, ""), (b05, "一般公共预算:")):
-        if not t:
-            continue
-        ti = _total_row(t)
-        jt = _col_named(t, r"/合计$", r"^合计$", r"本年支出合计", r"小计$", r"金额$")
-        if ti is None or jt is None:
-            continue
-        total = ctx.ref(t, ti, jt)
-        for subj in ("基本支出", "项目支出"):
-            j = _col_named(t, subj + "$")
-            if j is not None:
-                add(prefix + subj, ctx.ref(t, ti, j), total)
-                if prefix:
-                    add(subj, ctx.ref(t, ti, j), total)
-        # any coded item named with its level in the narrative: "住房公积金（项）支出965.87万元"
-        for i, r in enumerate(t.rows):
-            if r.code and r.name:
-                for j in _amount_cols(t):
-                    if r.cells[j].value is not None:
-                        add("科目:" + re.sub(r"支出$", "", _norm(r.name)), ctx.ref(t, i, j), ctx.ref(t, ti, j))
-        # 类: "社会保障和就业支出47.36万元，占14.37%" — of the 合计, or of the 基本支出 column
-        for i, r in enumerate(t.rows):
-            if r.code and len(r.code) == 3 and r.name:
-                for j in _amount_cols(t):
-                    if r.cells[j].value is not None:
-                        add(_norm(r.name), ctx.ref(t, i, j), ctx.ref(t, ti, j))
-    # 收支总表 / 财政拨款收支总表: 类 on the expense side (all funds, with carry-over)
-    for tb in (doc.table("b01"), doc.table("f01"), doc.table("b04"), doc.table("f04")):
-        if not tb:
-            continue
-        for i, r in enumerate(tb.rows):
-            for j, c in enumerate(r.cells):
-                m = re.match(r"^[一二三四五六七八九十]+、(.+支出)$", _norm(c.text))
-                if m and m.group(1) in CLASS_NAMES:
-                    for k in range(j + 1, len(r.cells)):
-                        if r.cells[k].value is not None:
-                            add(m.group(1), ctx.ref(tb, i, k))
-                            add("科目:" + m.group(1)[:-2], ctx.ref(tb, i, k))
-                        elif r.cells[k].text.strip():
-                            break
-    b06 = doc.table("b06") or doc.table("f06")
-    if b06:
-        ti = _total_row(b06)
-        jt = _col_named(b06, r"/合计$", r"^合计$")
-        for subj in ("人员经费", "公用经费"):
-            if ti is not None:
-                j = _col_named(b06, subj + "$", subj)
-                if j is not None:
-                    add(subj, ctx.ref(b06, ti, j), ctx.ref(b06, ti, jt) if jt is not None else None)
-            ref = _label_ref(ctx, b06, f"^{subj}合计$")  # 决算 公开06: "人员经费合计 393.45"
-            if ref is not None:
-                add(subj, ref)
-    b10 = doc.table("b10")
-    if b10 and b10.rows:
-        am = _amount_cols(b10)
-        items = (("三公经费", r"^(合计|“?三公”?经费合计)$", r"三公.*小计$|^合计$"),
-                 ("因公出国（境）费", r"因公出国", r"因公出国"),
-                 ("公务接待费", r"公务接待", r"公务接待"),
-                 ("公务用车购置及运行费", r"公务用车购置及运行", r"公务用车购置及运行.*小计$"),
-                 ("公务用车购置费", r"^①?公务用车购置费$|^购置费$", r"/公务用车购置费$|/购置费$"),
-                 ("公务用车运行维护费", r"^②?公务用车运行维护费$|^运行维护费$", r"公务用车运行维护费$|/运行维护费$"))
-        for subj, row_rx, col_rx in items:
-            pos = _find_label(b10, row_rx, col=0)
-            if pos and am:
-                add(subj, ctx.ref(b10, pos[0], am[0]))
-                continue
-            j = _col_named(b10, col_rx)
-            if j is not None and len(b10.rows) <= 3:
-                add(subj, ctx.ref(b10, 0, j))
-    b11 = doc.table("b11")
-    if b11:
-        tot = _find_label(b11, r"^(部门合计|合计)$", col=0)
-        am = _amount_cols(b11)
-        if tot and am:
-            add("机关运行经费", ctx.ref(b11, tot[0], am[0]))
-    b01 = doc.table("b01") or doc.table("f01")
-    if b01:
-        for subj, rx in (("收入总计", r"^收入总计$|^收入合计$"), ("支出总计", r"^支出总计$|^支出合计$")):
-            ref = _label_ref(ctx, b01, rx)
-            if ref is not None:
-                add(subj, ref)
-                add("收入预算" if subj == "收入总计" else "支出预算", ref)
-    return out
+    """subject -> the table cells a narrative amount of that subject may refer to (the subject locator's
+    :func:`~xlbudget.subjects.quotable`). A claim is flagged only when it matches none of them."""
+    return {subj: [(loc.cell, loc.total) for loc in locs] for subj, locs in quotable(ctx.doc).items()}
 
 
 def _in_unit(v_wan: Decimal, unit: str, printed: Optional[Decimal]) -> str:
@@ -297,3 +205,8 @@ def sum_check(total, terms: Sequence, decimals: int = 2) -> Tuple[bool, Decimal,
 
     ok, s, diff, tol = consistent(d(total), [d(t) for t in terms], decimals)
     return ok, diff, tol
+
+
+# the families declared in their own modules (they read this module's narrative helpers, so
+# they are imported once it is complete); importing them registers their rules
+from xlbudget.checks import completeness, consistency, sangong, wording  # noqa: F401,E402

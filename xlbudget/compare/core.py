@@ -21,10 +21,12 @@ from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from xlbudget import catalogue as classify
-from xlbudget.codes import CLASSES
 from xlbudget.model import BUDGET, FINAL, PERFORMANCE, Claim, Document, Finding, Row, Table
 from xlbudget.numbers import COMMON_UNIT, WAN_PER_UNIT, fmt, half_ulp, looks_numeric, printed_percent_ok, to_wan
-from xlbudget.vocabulary import GRAND_TOTAL_RE, TOTAL_LABEL_RE
+from xlbudget.vocabulary import TOTAL_LABEL_RE
+from xlbudget import subjects
+from xlbudget.subjects import MAIN_SUBJECTS, NUMBERING_RE as _NUMBERING_RE, cite, locate, norm_label
+from xlbudget.subjects import amount_cols as _amount_cols, is_label_text as _is_label_text
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -35,24 +37,6 @@ REMOVED = "取消"
 BASE_ZERO = "上年为0"  # 增减率 undefined (∞): last year was 0 or blank, this year is not
 BUDGET_ZERO = "预算为0"  # 执行率 undefined: nothing budgeted, something spent
 
-# budget kind <-> final-account kind of the same content share one sheet
-FAMILIES: Dict[str, str] = {
-    "b01": "T01", "f01": "T01",
-    "b02": "T02", "f02": "T02",
-    "b03": "T03", "f03": "T03",
-    "b04": "T04", "f04": "T04",
-    "b05": "T05", "f05": "T05",
-    "b06": "T06", "f06": "T06",
-    "b10": "T10", "f09": "T10",
-}
-FAMILY_NAMES = {
-    "T01": "收支总表", "T02": "收入表", "T03": "支出表", "T04": "财政拨款收支总表",
-    "T05": "一般公共预算支出表", "T06": "基本支出经济科目表", "T10": "三公经费表",
-}
-FAMILY_ORDER = ["T01", "T02", "T03", "T04", "T05", "b05a", "T06", "b06a", "b07", "b08", "b09", "f07", "f08",
-                "T10", "b11", "b12", "b13", "b14", "f10"]
-
-MAIN_SUBJECTS = ["收入总计", "支出总计", "基本支出", "项目支出", "三公经费", "机关运行经费"]
 KIND_ORDER = {BUDGET: 0, FINAL: 1, PERFORMANCE: 2}
 
 
@@ -207,26 +191,11 @@ class Comparison:
 
 # ----------------------------------------------------------------- normalisation
 
-_NUMBERING_RE = re.compile(
-    r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]\d+[)）]|\d+[.．、](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
-)
 _YEAR_RE = re.compile(r"(20\d{2})")
 
 
 def _norm(s: Optional[str]) -> str:
     return "".join((s or "").split())
-
-
-def norm_label(s: Optional[str]) -> str:
-    """Name as a key: no spaces, no numbering (一、 1. （一） ①), full-width parentheses, no quotes."""
-    t = _norm(s).replace("(", "（").replace(")", "）")
-    for ch in "“”\"'‘’":
-        t = t.replace(ch, "")
-    prev = None
-    while prev != t:
-        prev = t
-        t = _NUMBERING_RE.sub("", t)
-    return t
 
 
 _GENERIC_PARTS = {"项目", "金额", "预算数", "决算数", "本年支出", "本年收入", "本年", "预算", "决算", "功能分类",
@@ -256,11 +225,6 @@ def norm_measure(col: str, prefix: str = "") -> str:
     leaf = "/".join(kept)
     leaf = _SYNONYMS.get(leaf, leaf)
     return leaf or "合计"
-
-
-def _is_label_text(text: str) -> bool:
-    t = _norm(text)
-    return bool(t) and not looks_numeric(t) and t not in ("——", "—", "--", "-")
 
 
 def _doc_year(doc: Document) -> Tuple[Optional[int], bool]:
@@ -400,10 +364,8 @@ def table_key(t: Table) -> Optional[str]:
     """Family key of a table; None for tables not compared (performance tables)."""
     if t.kind.startswith("p_"):
         return None
-    if t.kind in FAMILIES:
-        return FAMILIES[t.kind]
     if t.kind != "other":
-        return t.kind
+        return classify.family_key(t.kind)
     if t.title:
         return "other:" + classify.norm_title(re.sub(r"20\d{2}\s*年度?", "", t.title))
     sig = _signature(t)
@@ -411,8 +373,8 @@ def table_key(t: Table) -> Optional[str]:
 
 
 def _family_name(key: str, tables: Sequence[Table]) -> str:
-    if key in FAMILY_NAMES:
-        return FAMILY_NAMES[key]
+    if key in classify.FAMILY_NAMES:
+        return classify.FAMILY_NAMES[key]
     if key in classify.KINDS:
         return classify.sheet_name(key)
     if key.startswith("other:"):
@@ -446,10 +408,6 @@ class _RawItem:
     is_total: bool
     values: Dict[str, Optional[Decimal]]
     page: Optional[int] = None
-
-
-def _amount_cols(t: Table) -> List[int]:
-    return [j for j in range(t.n_cols) if any(j < len(r.cells) and r.cells[j].value is not None for r in t.rows)]
 
 
 def _label_cols(t: Table) -> List[int]:
@@ -611,7 +569,7 @@ def _compare_tables(periods: List[Period], bases, pairs) -> List[TableComparison
                     origin[id(t)] = d.source
         per_period.append(merged)
     keys = _merge_order([list(m.keys()) for m in reversed(per_period)])
-    fam_rank = {k: i for i, k in enumerate(FAMILY_ORDER)}
+    fam_rank = {k: i for i, k in enumerate(classify.family_order())}
     keys.sort(key=lambda k: (fam_rank.get(k.split("#")[0], 100), 0))  # stable: unknown keys keep doc order
     out: List[TableComparison] = []
     for k in keys:
@@ -656,313 +614,17 @@ def _compare_tables(periods: List[Period], bases, pairs) -> List[TableComparison
     return out
 
 
-# ----------------------------------------------------------------- main totals
-
-def _total_row(t: Table) -> Optional[int]:
-    for i, r in enumerate(t.rows):
-        if r.code:
-            continue
-        first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
-        if GRAND_TOTAL_RE.match(first) or (r.is_total and GRAND_TOTAL_RE.match(_norm(r.name))):
-            return i
-    data = [i for i, r in enumerate(t.rows) if any(c.value is not None for c in r.cells)]
-    if len(data) == 1:
-        return data[0]
-    return None
-
-
-def _col(t: Table, *rxs: str) -> Optional[int]:
-    for rx in rxs:
-        for j, c in enumerate(t.columns):
-            if re.search(rx, _norm(c).replace("“", "").replace("”", "")):
-                return j
-    return None
-
-
-def _labeled(t: Table, rx: str) -> Optional[Tuple[Decimal, int, int]]:
-    """Value printed next to (right of, else below) a label cell matching ``rx``."""
-    pat = re.compile(rx)
-    for i, r in enumerate(t.rows):
-        for j, c in enumerate(r.cells):
-            if c.value is not None or not pat.search(norm_label(c.text)):
-                continue
-            for k in range(j + 1, len(r.cells)):
-                x = r.cells[k]
-                if x.value is not None:
-                    return x.value, i, k
-                if _is_label_text(x.text):
-                    break
-            for ii in range(i + 1, len(t.rows)):
-                cells = t.rows[ii].cells
-                if j >= len(cells):
-                    break
-                x = cells[j]
-                if x.value is not None:
-                    return x.value, ii, j
-                if _is_label_text(x.text):
-                    break
-    return None
-
-
-def _side_total(t: Table, side: str) -> Optional[Tuple[Decimal, int, int]]:
-    """"总计" printed on both halves of a 收支总表: the income one left, the expense one right."""
-    if t.kind not in ("b01", "f01", "b04", "f04", "other"):
-        return None
-    amounts = _amount_cols(t)
-    hits = []
-    for i, r in enumerate(t.rows):
-        for j, c in enumerate(r.cells):
-            if c.value is None and norm_label(c.text) == "总计":
-                hits.append((i, j))
-    if not amounts or not hits:
-        return None
-    first_amount = min(amounts)
-    want = [h for h in hits if (h[1] < first_amount) == (side == "收入")]
-    for i, j in want:
-        for k in range(j + 1, len(t.rows[i].cells)):
-            x = t.rows[i].cells[k]
-            if x.value is not None:
-                return x.value, i, k
-            if _is_label_text(x.text):
-                break
-    return None
-
-
-def _f10_running_costs(t: Table) -> Optional[Tuple[Decimal, int, int]]:
-    """公开10表: the 机关运行经费 section lists 行政单位 / 参公事业单位 rows; their sum."""
-    amounts = _amount_cols(t)
-    if not amounts:
-        return None
-    k = max(amounts)  # the 统计数 column is the last one (行次 numbers may look like amounts)
-    start = None
-    total: Optional[Decimal] = None
-    where: Optional[Tuple[int, int]] = None
-    for i, r in enumerate(t.rows):
-        first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
-        if start is None:
-            if norm_label(first).startswith("机关运行经费") and all(c.value is None for c in r.cells):
-                start = i
-            continue
-        if re.match(r"^[一二三四五六七八九十]+、", first):
-            break
-        v = r.cells[k].value if k < len(r.cells) else None
-        if v is not None:
-            total = v if total is None else total + v
-            where = where or (i, k)
-    if total is None or where is None:
-        return None
-    return total, where[0], where[1]
-
-
-def _total_col_value(t: Table, col_rxs: Sequence[str], prefer: Optional[str] = None) -> Optional[Tuple[Decimal, int, int]]:
-    ti = _total_row(t)
-    if ti is None:
-        return None
-    j = None
-    if prefer:
-        j = _col(t, *[f"{prefer}.*{rx.rstrip('$')}$" for rx in col_rxs]) if prefer else None
-    if j is None:
-        j = _col(t, *col_rxs)
-    if j is None or j >= len(t.rows[ti].cells):
-        return None
-    v = t.rows[ti].cells[j].value
-    return (v, ti, j) if v is not None else None
-
-
-# which tables a subject is looked up in, in order
-_LOOKUP_KINDS = {
-    "收入总计": ["b01", "f01", "b02", "f02"],
-    "支出总计": ["b01", "f01", "b03", "f03"],
-    "基本支出": ["b03", "f03", "b01", "f01"],
-    "项目支出": ["b03", "f03", "b01", "f01"],
-    "三公经费": ["b10", "f09"],
-    "机关运行经费": ["b11", "f10"],
-    "人员经费": ["b06", "f06", "b06a"],
-    "公用经费": ["b06", "f06", "b06a", "b11"],
-    "一般公共预算": ["b05", "f05", "b01", "f01", "b04", "f04"],
-    "因公出国（境）费": ["b10", "f09"],
-    "公务接待费": ["b10", "f09"],
-    "公务用车购置及运行费": ["b10", "f09"],
-    "公务用车购置费": ["b10", "f09"],
-    "公务用车运行维护费": ["b10", "f09"],
-}
-# tables never searched by the fallback (their labels mean something else)
-_NO_FALLBACK = {"b04", "f04", "b05", "b05a", "f05", "b06", "b06a", "f06", "b07", "b08", "b09", "f07", "f08",
-                "b12", "b13"}
-
-
-def _candidates(doc: Document, subject: str) -> List[Table]:
-    if subject.startswith("科目:"):
-        return [t for k in ("b05", "f05", "b05a", "b03", "f03") for t in doc.tables_of(k) if not t.empty]
-    pref = _LOOKUP_KINDS.get(subject, ["b03", "f03", "b01", "f01"])
-    out = [t for k in pref for t in doc.tables_of(k) if not t.empty]
-    out += [t for t in doc.tables if t not in out and not t.empty and not t.kind.startswith("p_")
-            and t.kind not in _NO_FALLBACK and t.kind not in pref]
-    return out
-
+# ----------------------------------------------------------------- main totals (the subject locator)
 
 def _lookup(doc: Document, subject: str) -> Optional[Tuple[Decimal, str]]:
-    """(value, where) of a main subject in one document."""
-    final = doc.kind == FINAL
-    for t in _candidates(doc, subject):
-        got = _lookup_in(t, subject, final)
-        if got is not None:
-            v, i, j = got
-            return v, cite(doc.source, t, t.rows[i].page if i < len(t.rows) else None)
-    return None
-
-
-def cite(source: str, t: Table, page: Optional[int]) -> str:
-    """Where a value comes from: file, table and page (``2019年预算.pdf 收支预算总表 第4页``)."""
-    return f"{os.path.basename(source)} {t.title or classify.sheet_name(t.kind)}" + (f" 第{page}页" if page else "")
-
-
-_CODE_LEN = {"类": 3, "款": 5, "项": 7}
-
-
-def _lookup_code_item(t: Table, subject: str) -> Optional[Tuple[Decimal, int, int]]:
-    _, level, parent, name = subject.split(":", 3)
-    n = _CODE_LEN[level]
-    rows = [(i, r) for i, r in enumerate(t.rows) if r.code and len(r.code) == n and norm_label(r.name) == name]
-    if parent and len(rows) > 1:
-        names = {r.code: norm_label(r.name) for r in t.rows if r.code}
-        rows = [(i, r) for i, r in rows if names.get(r.code[:5]) == parent] or rows
-    if not rows:
-        return None
-    j = _col(t, r"(^|/)(本年支出/)?(合计|小计)$", r"^合计$", r"金额$")
-    if j is None:
-        am = _amount_cols(t)
-        j = am[0] if am else None
-    i, r = rows[0]
-    if j is None or j >= len(r.cells):
-        return None
-    v = r.cells[j].value
-    return (v if v is not None else Decimal(0)), i, j
-
-
-def _lookup_in(t: Table, subject: str, final: bool) -> Optional[Tuple[Decimal, int, int]]:
-    if subject.startswith("科目:"):
-        return _lookup_code_item(t, subject)
-    if subject in ("收入总计", "支出总计"):
-        side = subject[:2]
-        got = _labeled(t, rf"^{side}总计$") or _side_total(t, side)
-        if got:
-            return got
-        for rx in (rf"^{side}合计$", rf"^本年{side}合计$"):
-            got = _labeled(t, rx)
-            if got:
-                return got
-        if subject == "支出总计" and t.kind in ("b03", "f03", "other"):
-            if _col(t, r"基本支出$") is not None:
-                return _total_col_value(t, [r"(^|/)(本年支出)?合计$", r"^合计$"])
-        if subject == "收入总计" and t.kind in ("b02", "f02"):
-            return _total_col_value(t, [r"(^|/)(本年收入)?合计$", r"^合计$"])
-        return None
-    if subject in ("基本支出", "项目支出"):
-        got = _total_col_value(t, [rf"(^|/){subject}$"])
-        if got:
-            return got
-        if t.kind in ("b03", "f03") or _col(t, r"基本支出$") is not None:
-            return None  # a 支出总表 without a total for this column
-        return _labeled(t, rf"^{subject}$")
-    if subject == "三公经费":
-        pref = "决算" if final else None
-        got = _total_col_value(t, [r"三公经费/(小计|合计)$", r"三公经费(小计|合计)$"], pref)
-        if got:
-            return got
-        got = _labeled(t, r"^三公经费(合计|小计)?$")
-        if got and t.kind in ("b10", "f09"):
-            return got
-        if t.kind in ("b10", "f09"):
-            has_extra = any(re.search(r"会议费|培训费", c) for c in t.columns) or _labeled(t, r"^(会议费|培训费)$")
-            if not has_extra:
-                got = _total_col_value(t, [r"(^|/)合计$"], pref)
-                if got:
-                    return got
-                ti = _total_row(t)
-                if ti is not None:
-                    am = _amount_cols(t)
-                    if final:
-                        am = [j for j in am if "决算" in t.columns[j]] or am
-                    if am and t.rows[ti].cells[am[0]].value is not None:
-                        return t.rows[ti].cells[am[0]].value, ti, am[0]
-        return None
-    if subject == "机关运行经费":
-        j = _col(t, r"机关运行经费")
-        if t.kind == "b11" or j is not None:
-            ti = None
-            for i, r in enumerate(t.rows):
-                first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
-                if GRAND_TOTAL_RE.match(first):
-                    ti = i
-                    break
-            if ti is None:
-                ti = _total_row(t)
-            if ti is not None:
-                if j is None:
-                    j = _col(t, r"(^|/)合计$")
-                if j is None:
-                    am = _amount_cols(t)
-                    j = am[0] if am else None
-                if j is not None and t.rows[ti].cells[j].value is not None:
-                    return t.rows[ti].cells[j].value, ti, j
-                # the amount printed under a neighbouring column of the same header
-                same = [k for k, c in enumerate(t.columns) if j is not None and c == t.columns[j]]
-                for k in same:
-                    if k < len(t.rows[ti].cells) and t.rows[ti].cells[k].value is not None:
-                        return t.rows[ti].cells[k].value, ti, k
-        if t.kind == "f10":
-            return _labeled(t, r"^机关运行经费(支出)?(合计)?$") or _f10_running_costs(t)
-        return None
-    if subject in ("人员经费", "公用经费"):
-        got = _total_col_value(t, [rf"(^|/){subject}$"])
-        if got:
-            return got
-        if t.kind in ("b06", "f06", "b06a"):
-            return _labeled(t, rf"^{subject}(合计)?$")
-        return None
-    if subject == "一般公共预算":
-        if t.kind in ("b05", "f05"):
-            return _total_col_value(t, [r"(^|/)(本年支出/)?(合计|小计)$", r"^合计$"])
-        return _labeled(t, r"^一般公共预算(拨款|财政拨款)?(收入|资金)?$")
-    if subject in _SANGONG_PARTS:
-        if t.kind not in ("b10", "f09"):
-            return None
-        col_rx, label_rx = _SANGONG_PARTS[subject]
-        got = _total_col_value(t, [col_rx], "决算" if final else None)
-        if got:
-            return got
-        return _labeled(t, label_rx)
-    # a function class (一般公共服务支出 ...): the 类 row of the 支出总表
-    code = next((c for c, nm in CLASSES.items() if nm == subject), None)
-    if code and t.kind in ("b03", "f03", "other"):
-        j = _col(t, r"(^|/)(本年支出)?合计$", r"^合计$", r"金额$")
-        for i, r in enumerate(t.rows):
-            if r.code == code and j is not None and j < len(r.cells) and r.cells[j].value is not None:
-                return r.cells[j].value, i, j
-    if t.kind in ("b01", "f01"):
-        return _labeled(t, rf"^{re.escape(subject)}$")
-    return None
-
-
-_SANGONG_PARTS = {
-    # subject: (column regex in a wide table, row label regex in a tall one)
-    "因公出国（境）费": (r"因公出国（?(境)?）?费$", r"^因公出国（?(境)?）?费$"),
-    "公务接待费": (r"公务接待费$", r"^公务接待费$"),
-    "公务用车购置及运行费": (r"公务用车购置及运行(维护)?费(/(小计|合计))?$", r"^公务用车购置及运行(维护)?费$"),
-    "公务用车购置费": (r"(^|/)(公务用车)?购置费$", r"^(公务用车)?购置费$"),
-    "公务用车运行维护费": (r"(^|/)(公务用车)?运行(维护)?费$", r"^(公务用车)?运行(维护)?费$"),
-}
+    """(value, where) of a subject in one document."""
+    got = locate(doc, subject)
+    return (got.value, got.where(doc)) if got is not None and got.value is not None else None
 
 
 def main_totals(doc: Document) -> Dict[str, Tuple[Decimal, str]]:
     """subject -> (value, where) for the main totals of one document."""
-    out = {}
-    for s in MAIN_SUBJECTS:
-        got = _lookup(doc, s)
-        if got is not None:
-            out[s] = got
-    return out
+    return {s: (got.value, got.where(doc)) for s, got in subjects.main_totals(doc).items()}
 
 
 def _period_value(p: Period, subject: str) -> Optional[Tuple[Decimal, str]]:
