@@ -358,14 +358,5 @@ def doc_kind_of(kinds: List[str], titles: List[str]) -> str:
     return BUDGET
 
 
-# The tables each document kind must publish (a stand-in for the catalogue entries' required_for).
-# 部门预算: the 8 tables of the 2016 操作规程 (财预〔2016〕143号) — 收支总表, 收入总表, 支出总表, 财政拨款收支总表,
-# 一般公共预算支出表, 一般公共预算基本支出表, 政府性基金预算支出表 and 三公 — which the 2017–2019 Jiangsu budgets
-# all print; 政府性基金收入 (b07) and 国有资本经营 (b09) came with later templates and are not required here.
-# 部门决算: 公开01–09 of the national template (附件2：部门决算模板); 公开10 (相关信息统计表) is optional.
-REQUIRED = {
-    BUDGET: ("b01", "b02", "b03", "b04", "b05", "b06", "b08", "b10"),
-    FINAL: ("f01", "f02", "f03", "f04", "f05", "f06", "f07", "f08", "f09"),
-}
 # a document with this many standard tables is a disclosure, not a table cut out of one
 DISCLOSURE_MIN_TABLES = 3

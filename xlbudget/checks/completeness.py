@@ -87,14 +87,14 @@ def contents_missing(doc: Document) -> Iterable[Finding]:
 
 @rule("COMPLETE.missing-table", kind=COMPLETENESS, severity="warning",
       message="缺少{table}：部门{doc_kind}公开应有这张表，本文件正文和目录都没有",
-      describe="a table the document kind requires is absent altogether (budget: the 8 tables of the "
-               "2016 操作规程; 决算: 公开01–09)")
+      describe="a table the document kind requires is absent altogether (catalogue.required_kinds: budget, "
+               "the 8 tables of the 2016 操作规程 and from 2020 政府性基金收入 and 国有资本经营; 决算, 公开01–09)")
 def missing_tables(doc: Document) -> Iterable[Finding]:
     if len(_standard(doc)) < catalogue.DISCLOSURE_MIN_TABLES and not doc.contents:
         return []  # a table or two cut out of a disclosure, not a disclosure missing the rest
     present = _present_kinds(doc) | {e.kind for e in _table_entries(doc)}  # a listed one is said above
     return [finding("COMPLETE.missing-table", table=catalogue.sheet_name(k), doc_kind=doc.kind)
-            for k in catalogue.REQUIRED.get(doc.kind, ()) if k not in present]
+            for k in catalogue.missing_required(doc.kind, sorted(present), doc.year)]
 
 
 @rule("COMPLETE.tables-elsewhere", kind=COMPLETENESS, severity="info",
