@@ -76,7 +76,7 @@ def _describe(res: BatchResult, doc, findings) -> None:
         res.note = NOTE_TEXT_ONLY
 
 
-def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
+def convert_one(pdf: str, out: str, rel: str, settings: Optional[dict] = None) -> BatchResult:
     """Convert one PDF to ``out``. Never raises: errors are returned in the result."""
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR)
@@ -84,7 +84,7 @@ def convert_one(pdf: str, out: str, rel: str) -> BatchResult:
         from xlbudget.api import convert
         from xlbudget.write.workbook import write_workbook
 
-        result = convert(pdf)  # a PDF holding no disclosure is an error, not an empty "ok"
+        result = convert(pdf, settings)  # a PDF holding no disclosure is an error, not an empty "ok"
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
         write_workbook(result.document, out, findings=result.findings, checks=result.checks)
         _describe(res, result.document, result.findings)
@@ -130,6 +130,7 @@ def _on_alarm(signum, frame):
 def _task(job: Tuple) -> BatchResult:
     mode, pdf, out, rel = job[:4]
     timeout = job[4] if len(job) > 4 else None
+    settings = job[5] if len(job) > 5 else None  # PdfSettings overrides (e.g. the backend)
     armed = (bool(timeout) and hasattr(signal, "SIGALRM")
              and threading.current_thread() is threading.main_thread())  # signals: main thread only
     t0 = time.monotonic()
@@ -141,7 +142,7 @@ def _task(job: Tuple) -> BatchResult:
             res = describe_existing(pdf, out, rel)
             if res is not None:
                 return res
-        return convert_one(pdf, out, rel)
+        return convert_one(pdf, out, rel, settings)
     except _Timeout:
         return BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, seconds=round(time.monotonic() - t0, 2),
                            error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
@@ -365,10 +366,10 @@ def _run_pool(jobs, workers: int, bar) -> Tuple[List[BatchResult], list]:
 
 
 def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = None,
-              progress=True, timeout: Optional[float] = None) -> List[BatchResult]:
+              progress=True, timeout: Optional[float] = None, pdf: Optional[dict] = None) -> List[BatchResult]:
     """Convert every PDF under ``folder`` into ``out_dir``; write ``out_dir/_summary.xlsx``.
     ``timeout``: seconds per file (default :data:`DEFAULT_TIMEOUT_S`; 0 = none). One batch at a
-    time writes to ``out_dir`` (:func:`acquire_lock`)."""
+    time writes to ``out_dir`` (:func:`acquire_lock`). ``pdf``: PdfSettings overrides (``{"backend": "pdfium"}``)."""
     if not os.path.isdir(folder):
         raise InputError(f"not a folder, {folder}", hint="batch converts every PDF under a folder")
     try:
@@ -381,12 +382,12 @@ def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = N
     timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
     lock = acquire_lock(out_dir)  # a second batch on the same folder ends here
     try:
-        return _run_locked(folder, out_dir, force, workers, progress, timeout)
+        return _run_locked(folder, out_dir, force, workers, progress, timeout, pdf)
     finally:
         release_lock(lock)
 
 
-def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout) -> List[BatchResult]:
+def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout, pdf=None) -> List[BatchResult]:
     from tqdm import tqdm
 
     _remove_stale_temp_files(out_dir)
@@ -407,7 +408,7 @@ def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout) ->
                                              "rename one of them"))
             continue
         mode = "skip" if (not force and _up_to_date(p, out)) else "convert"
-        jobs.append((mode, str(p.resolve()), str(out.resolve()), rel, timeout))
+        jobs.append((mode, str(p.resolve()), str(out.resolve()), rel, timeout, pdf))
     if jobs:
         n = workers if workers and workers > 0 else (os.cpu_count() or 1)
         n = max(1, min(n, len(jobs)))

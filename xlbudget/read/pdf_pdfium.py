@@ -253,18 +253,21 @@ class Document:
                 u = R.FPDFText_GetUnicode(tp, i)
                 if u == _HYPHEN_MARK and R.FPDFText_IsHyphen(tp, i):
                     u = 0x2D  # pdfium marks a hyphen ending a line: the hyphen it was
+                text = _text(u)
+                if R.FPDFText_HasUnicodeMapError(tp, i) == 1:
+                    text = f"(cid:{u})"  # no Unicode for the code: pdfium gives the code, pdfminer this
                 here = (addr, x.value, y.value, fr.left, fr.bottom, fr.right, fr.top)
                 if here == last_char and fr.right > fr.left and keyed:
                     # one character code that maps to several characters (a ligature, "——"):
                     # pdfium gives each its own entry at the same place, pdfminer one character
-                    keyed[-1][2]["text"] += _text(u)
+                    keyed[-1][2]["text"] += text
                     continue
                 last_char = here
                 ma = m.a
                 # the advance in text space: pdfium's loose box is a * (width * size) wide
                 adv = (fr.right - fr.left) / ma if ma else 0.0
                 cm = _mult((ma, m.b, m.c, m.d, x.value, y.value), ctm)
-                keyed.append((order.get(addr, -1), i, g.char(_text(u), info.name, size, adv, desc, cm)))
+                keyed.append((order.get(addr, -1), i, g.char(text, info.name, size, adv, desc, cm)))
         finally:
             R.FPDFText_ClosePage(tp)
         # pdfium's text page leaves out text objects of no width: runs of spaces drawn on their
