@@ -125,10 +125,10 @@ def test_characters_are_deduplicated_as_pdfplumber_does_in_n_log_n():
 
     path = need(REAL_ALL / "jiangsu" / "江苏省人民检察院" / "2019年度部门预算公开.pdf")
     with pdfplumber.open(str(path)) as pdf:
-        chars = pdf.pages[3].chars
+        chars = pdf.pages[22].chars  # page 23 prints a few characters twice, one on the other
         ours = _dedupe_chars(chars)
         assert ours == dedupe_chars(chars)
-        assert 0 < len(ours) <= len(chars)
+        assert 0 < len(ours) < len(chars)
 
 
 def test_backend_is_a_setting():

@@ -9,11 +9,11 @@ its objects.
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import re
 import traceback
 import zlib
+from bisect import bisect_left
 from operator import itemgetter
 from typing import List, Optional, Union
 
@@ -95,7 +95,48 @@ def _clean_cell(text: Optional[str]) -> str:
     return "".join(parts).strip()
 
 
-def _fragment(table, page_no: int, page_height: float, s: PdfSettings) -> Optional[Fragment]:
+class _CharIndex:
+    """A page's characters sorted by their vertical middle: the characters of a table row are
+    found by bisection instead of a pass over the whole page per row (pdfplumber's
+    ``Table.extract`` tests every character against every row: rows x characters)."""
+
+    def __init__(self, chars: list):
+        self.chars = chars
+        mids = [(c["top"] + c["bottom"]) / 2 for c in chars]
+        self.order = sorted(range(len(chars)), key=mids.__getitem__)
+        self.mids = [mids[k] for k in self.order]
+
+    def inside(self, bbox) -> list:
+        """pdfplumber's ``char_in_bbox`` for every character, in page order: middle inside
+        [x0, x1) x [top, bottom)."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect_left(self.mids, top), bisect_left(self.mids, bottom)
+        cs = self.chars
+        found = sorted(k for k in self.order[lo:hi] if x0 <= (cs[k]["x0"] + cs[k]["x1"]) / 2 < x1)
+        return [cs[k] for k in found]
+
+    def cell_texts(self, table) -> List[List[Optional[str]]]:
+        """``table.extract()`` (default text settings), the same texts."""
+        from pdfplumber.utils import extract_text
+
+        out = []
+        for row in table.rows:
+            row_chars = self.inside(row.bbox)
+            texts: List[Optional[str]] = []
+            for cell in row.cells:
+                if cell is None:
+                    texts.append(None)
+                    continue
+                x0, top, x1, bottom = cell
+                chars = [c for c in row_chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+                         and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+                texts.append(extract_text(chars) if chars else "")
+            out.append(texts)
+        return out
+
+
+def _fragment(table, page_no: int, page_height: float, s: PdfSettings,
+              texts: Optional[List[List[Optional[str]]]] = None) -> Optional[Fragment]:
     rows_obj = table.rows
     if not rows_obj:
         return None
@@ -110,7 +151,7 @@ def _fragment(table, page_no: int, page_height: float, s: PdfSettings) -> Option
     col_x = [x for k, x in enumerate(merged)
              if (merged[k + 1] if k + 1 < len(merged) else right) - x >= s.min_column_width] or merged[:1]
     rows: List[List[Optional[str]]] = []
-    texts = table.extract()
+    texts = table.extract() if texts is None else texts
     for r, t in zip(rows_obj, texts):
         out: List[Optional[str]] = [None] * len(col_x)
         covered = set()
@@ -525,21 +566,48 @@ def _attach_row(f: Fragment, line) -> None:
         f.bottom = float(line["bottom"])
 
 
-def _dedupe_chars(chars: list, tolerance: float = 1, extra_attrs=("fontname", "size")) -> list:
-    """pdfplumber's ``utils.dedupe_chars`` (same characters kept, same order) in n log n: it
-    puts the kept characters back in page order with ``sorted(key=chars.index)``, a linear
-    search per character (quadratic: 21% of the import time on a 1,400-character page)."""
-    from pdfplumber.utils import cluster_objects
+def _clusters(items: list, key, tolerance: float) -> list:
+    """pdfplumber's ``cluster_objects``: values sorted, a value within ``tolerance`` of the one
+    before joins its cluster; members keep their order."""
+    values = sorted({key(x) for x in items})
+    cluster, k, last = {}, 0, values[0]
+    for v in values:
+        if v > last + tolerance:
+            k += 1
+        cluster[v] = k
+        last = v
+    out: list = [[] for _ in range(k + 1)]
+    for x in items:
+        out[cluster[key(x)]].append(x)
+    return out
 
+
+def _dedupe_chars(chars: list, tolerance: float = 1, extra_attrs=("fontname", "size")) -> list:
+    """pdfplumber's ``utils.dedupe_chars`` (the same characters kept, in the same order) in
+    n log n: pdfplumber puts the kept characters back in page order with
+    ``sorted(key=chars.index)``, a linear search per character (quadratic: 21% of the import
+    time on a 1,400-character page). Characters of one text, font and size whose tops and
+    left edges fall in one cluster (``tolerance`` apart, chained) are one: the first of them
+    by (doctop, x0) is kept."""
     key = itemgetter("upright", "text", *extra_attrs)
-    order = {id(c): k for k, c in enumerate(chars)}
+    groups: dict = {}
+    for k, c in enumerate(chars):
+        groups.setdefault(key(c), []).append((k, c))
+    doctop, x0 = (lambda kc: kc[1]["doctop"]), (lambda kc: kc[1]["x0"])
+    first = (lambda kc: (kc[1]["doctop"], kc[1]["x0"]))
     kept = []
-    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
-        for y_cluster in cluster_objects(list(group), itemgetter("doctop"), tolerance):
-            for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance):
-                kept.append(min(x_cluster, key=itemgetter("doctop", "x0")))
-    kept.sort(key=lambda c: order[id(c)])
-    return kept
+    for group in groups.values():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        for row in _clusters(group, doctop, tolerance):
+            if len(row) == 1:
+                kept.append(row[0])
+                continue
+            for same in _clusters(row, x0, tolerance):
+                kept.append(min(same, key=first))
+    kept.sort(key=itemgetter(0))
+    return [c for _, c in kept]
 
 
 def _deduped(page):
@@ -586,8 +654,9 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                     tables = ruled.find_tables(dict(s.table_settings(), explicit_horizontal_lines=extra))
                 frags = []
                 bboxes = []
+                index = _CharIndex(ruled.chars) if tables else None
                 for t in tables:
-                    f = _fragment(t, page_no, float(page.height), s)
+                    f = _fragment(t, page_no, float(page.height), s, index.cell_texts(t))
                     # a one-column "table" is a framed paragraph: keep its text as text
                     if f is not None and f.rows and len(f.col_x) >= 2:
                         f.last_row_room = _last_row_room(t, f, p.chars)

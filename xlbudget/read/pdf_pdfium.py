@@ -35,6 +35,30 @@ _TEXT, _PATH, _IMAGE, _FORM = (R.FPDF_PAGEOBJ_TEXT, R.FPDF_PAGEOBJ_PATH, R.FPDF_
 _MOVE, _LINE, _BEZIER = R.FPDF_SEGMENT_MOVETO, R.FPDF_SEGMENT_LINETO, R.FPDF_SEGMENT_BEZIERTO
 
 
+def _address(pointer) -> int:
+    """The address a ctypes pointer holds (a dict key; ``ctypes.cast`` is three times slower)."""
+    return ctypes.c_void_p.from_buffer(pointer).value or 0
+
+
+def _raw(fn, restype, *argtypes):
+    """``fn`` of pypdfium2.raw taking and giving plain addresses (a pointer object per call,
+    and its conversion back to an address, cost more than the call itself)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+_P, _I = ctypes.c_void_p, ctypes.c_int
+_TEXT_OBJECT = _raw(R.FPDFText_GetTextObject, _P, _P, _I)
+_UNICODE = _raw(R.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
+_ORIGIN = _raw(R.FPDFText_GetCharOrigin, _I, _P, _I, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
+_LOOSE_BOX = _raw(R.FPDFText_GetLooseCharBox, _I, _P, _I, ctypes.POINTER(R.FS_RECTF))
+_UNMAPPED = _raw(R.FPDFText_HasUnicodeMapError, _I, _P, _I)
+_GENERATED = _raw(R.FPDFText_IsGenerated, _I, _P, _I)
+_SEGMENT = _raw(R.FPDFPath_GetPathSegment, _P, _P, _I)
+_SEGMENT_TYPE = _raw(R.FPDFPathSegment_GetType, _I, _P)
+_SEGMENT_POINT = _raw(R.FPDFPathSegment_GetPoint, _I, _P, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float))
+_SEGMENT_CLOSE = _raw(R.FPDFPathSegment_GetClose, _I, _P)
+
+
 def _mult(m: Matrix, n: Matrix) -> Matrix:
     """m then n (PDF row-vector convention, as pdfminer's ``mult_matrix(m, n)``)."""
     a, b, c, d, e, f = m
@@ -87,7 +111,7 @@ class Document:
         return (self._r.value / 255, self._g.value / 255, self._b.value / 255)
 
     def font_name(self, font) -> bytes:
-        key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        key = _address(font)
         name = self._font_names.get(key)
         if name is None:
             n = R.FPDFFont_GetBaseFontName(font, None, 0)
@@ -148,6 +172,7 @@ class Document:
         full = _mult(m, ctm)
         a, b, c, d, e, f = full
         fx, fy = self._fx, self._fy
+        path = _address(obj)
         # subpaths in pdfminer's letters: m, l, c (a Bezier's end point only), h
         subpaths: List[Tuple[str, list]] = []
         shape: List[str] = []
@@ -155,12 +180,12 @@ class Document:
         start = None
         bez = 0
         for k in range(n):
-            seg = R.FPDFPath_GetPathSegment(obj, k)
-            t = R.FPDFPathSegment_GetType(seg)
-            R.FPDFPathSegment_GetPoint(seg, fx, fy)
+            seg = _SEGMENT(path, k)
+            t = _SEGMENT_TYPE(seg)
+            _SEGMENT_POINT(seg, fx, fy)
             x, y = fx.value, fy.value
             p = (a * x + c * y + e, b * x + d * y + f)
-            closes = bool(R.FPDFPathSegment_GetClose(seg))
+            closes = bool(_SEGMENT_CLOSE(seg))
             if t == _MOVE:
                 if shape:
                     subpaths.append(("".join(shape), pts))
@@ -229,53 +254,57 @@ class Document:
         tp = R.FPDFText_LoadPage(page.raw)
         if not tp:
             return
-        order = {ctypes.cast(o, ctypes.c_void_p).value: k for k, (o, _) in enumerate(texts)}
+        order = {_address(o): k for k, (o, _) in enumerate(texts)}
         keyed = []
         try:
             n = R.FPDFText_CountChars(tp)
             m, fr, x, y = self._m, self._fr, self._x, self._y
-            last_obj, last_char, shown = None, None, set()
+            get_object, get_unicode, get_origin = _TEXT_OBJECT, _UNICODE, _ORIGIN
+            get_box, unmapped, generated = _LOOSE_BOX, _UNMAPPED, _GENERATED
+            tpa = _address(tp)
+            ca, cb, cc, cd, ce, cf = ctm
+            last_obj, last_char, shown, char = None, None, set(), g.char
             for i in range(n):
-                if R.FPDFText_IsGenerated(tp, i) == 1:
+                if generated(tpa, i) == 1:
                     continue  # spaces and line breaks pdfium adds: not in the PDF
-                obj = R.FPDFText_GetTextObject(tp, i)
-                if not obj:
+                addr = get_object(tpa, i)
+                if not addr:
                     continue
-                addr = ctypes.cast(obj, ctypes.c_void_p).value
-                if addr != last_obj:
+                if addr != last_obj:  # a new text object: its font, size and matrix
                     last_obj = addr
                     shown.add(addr)
-                    info, size = self._font(obj, fonts)
-                    desc = info.descent * size
-                R.FPDFText_GetMatrix(tp, i, m)
-                R.FPDFText_GetCharOrigin(tp, i, x, y)
-                R.FPDFText_GetLooseCharBox(tp, i, fr)
-                u = R.FPDFText_GetUnicode(tp, i)
+                    info, size = self._font(ctypes.cast(ctypes.c_void_p(addr), R.FPDF_PAGEOBJECT), fonts)
+                    desc, name, k = info.descent * size, info.name, order.get(addr, -1)
+                    R.FPDFText_GetMatrix(tp, i, m)
+                    ma = m.a
+                    la, lb, lc, ld, _, _ = _mult((ma, m.b, m.c, m.d, 0.0, 0.0), ctm)
+                get_origin(tpa, i, x, y)
+                get_box(tpa, i, fr)
+                u = get_unicode(tpa, i)
                 if u == _HYPHEN_MARK and R.FPDFText_IsHyphen(tp, i):
                     u = 0x2D  # pdfium marks a hyphen ending a line: the hyphen it was
-                text = _text(u)
-                if R.FPDFText_HasUnicodeMapError(tp, i) == 1:
+                text = chr(u) if u else ""
+                if unmapped(tpa, i) == 1:
                     text = f"(cid:{u})"  # no Unicode for the code: pdfium gives the code, pdfminer this
-                here = (addr, x.value, y.value, fr.left, fr.bottom, fr.right, fr.top)
-                if here == last_char and fr.right > fr.left and keyed:
+                ox, oy, left, right = x.value, y.value, fr.left, fr.right
+                here = (addr, ox, oy, left, right, fr.bottom, fr.top)
+                if here == last_char and right > left and keyed:
                     # one character code that maps to several characters (a ligature, "——"):
                     # pdfium gives each its own entry at the same place, pdfminer one character
                     keyed[-1][2]["text"] += text
                     continue
                 last_char = here
-                ma = m.a
                 # the advance in text space: pdfium's loose box is a * (width * size) wide
-                adv = (fr.right - fr.left) / ma if ma else 0.0
-                cm = _mult((ma, m.b, m.c, m.d, x.value, y.value), ctm)
-                keyed.append((order.get(addr, -1), i, g.char(text, info.name, size, adv, desc, cm)))
+                adv = (right - left) / ma if ma else 0.0
+                cm = (la, lb, lc, ld, ox * ca + oy * cc + ce, ox * cb + oy * cd + cf)
+                keyed.append((k, i, char(text, name, size, adv, desc, cm)))
         finally:
             R.FPDFText_ClosePage(tp)
         # pdfium's text page leaves out text objects of no width: runs of spaces drawn on their
         # own. They separate words (pdfplumber splits words at a blank), so each is put back as
         # one space at its origin, as wide as the font's space
         for k, (obj, parent) in enumerate(texts):
-            addr = ctypes.cast(obj, ctypes.c_void_p).value
-            if addr in shown:
+            if _address(obj) in shown:
                 continue
             info, size = self._font(obj, fonts)
             tm = self._matrix(obj)
@@ -333,10 +362,14 @@ class Geometry:
     def char(self, text: str, fontname: str, size: float, adv: float, descent: float, m: Matrix) -> dict:
         a, b, c, d, e, f = m
         # pdfminer's LTChar: (0, descent) .. (adv, descent + size), all four corners transformed
-        lx0, ly0, lx1, ly1 = 0.0, descent, adv, descent + size
-        xs = (a * lx0 + c * ly0 + e, a * lx1 + c * ly0 + e, a * lx1 + c * ly1 + e, a * lx0 + c * ly1 + e)
-        ys = (b * lx0 + d * ly0 + f, b * lx1 + d * ly0 + f, b * lx1 + d * ly1 + f, b * lx0 + d * ly1 + f)
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        ly0, ly1 = descent, descent + size
+        if b == 0 and c == 0:  # upright or mirrored: two corners say it all
+            x0, x1 = sorted((e, a * adv + e))
+            y0, y1 = sorted((d * ly0 + f, d * ly1 + f))
+        else:
+            xs = (c * ly0 + e, a * adv + c * ly0 + e, a * adv + c * ly1 + e, c * ly1 + e)
+            ys = (b * 0.0 + d * ly0 + f, b * adv + d * ly0 + f, b * adv + d * ly1 + f, d * ly1 + f)
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         obj = {"object_type": "char", "page_number": self.page_number, "text": text, "fontname": fontname,
                "size": y1 - y0, "adv": adv, "upright": a * d > 0 and b * c <= 0, "matrix": m,
                "width": x1 - x0, "height": y1 - y0}
