@@ -137,3 +137,15 @@ def test_backend_is_a_setting():
     assert PdfSettings.resolve({"backend": "pdfium"}).backend == "pdfium"
     with pytest.raises(ValueError, match="backend"):
         PdfSettings.resolve({"backend": "pdfminer"})
+
+
+def test_text_pdfium_drops_and_cannot_give_back_is_read_by_pdfminer(tmp_path):
+    # "。" drawn alone in a CJK font that is not embedded: pdfium's stand-in font has no glyph
+    # for it, so its text page drops the object as having no width, like a lone space. Which of
+    # the two it was pdfium cannot say: that page is read by pdfminer
+    from fixtures import render_narrative as rn
+    from xlbudget.read.pdf import read_pdf
+
+    path = str(rn.write_final_account(tmp_path, "narrative.pdf", drop=3.0)["path"])
+    lines = [b.text for b in read_pdf(path, {"backend": "pdfium"}).blocks if hasattr(b, "text")]
+    assert "项目支出4381.74万元，占44.90%。" in lines

@@ -91,7 +91,9 @@ class Document:
         self._r, self._g, self._b, self._a = (ctypes.c_uint() for _ in range(4))
         self._mode, self._stroke = ctypes.c_int(), ctypes.c_int()
         self._w = ctypes.c_float()
+        self._bounds = tuple(ctypes.c_float() for _ in range(4))
         self._font_names: Dict[int, bytes] = {}
+        self.pdfminer_pages = 0  # pages read by pdfminer after all (see ``page_like``)
 
     def close(self) -> None:
         self.pdf.close()
@@ -123,7 +125,7 @@ class Document:
     # ---- one page ------------------------------------------------------------------------
     def page_objects(self, index: int, geometry: "Geometry", fonts: Dict[bytes, "FontInfo"]):
         """The page's objects as pdfplumber dicts: {"char": [...], "rect": [...], "line": [...],
-        "curve": [...], "image": [...]}."""
+        "curve": [...], "image": [...]}; None when pdfium cannot give all its characters."""
         page = self.pdf[index]
         try:
             out: Dict[str, list] = {"char": [], "rect": [], "line": [], "curve": [], "image": []}
@@ -154,7 +156,8 @@ class Document:
                     texts.append((obj, parent))
                 elif kind == _IMAGE:
                     out["image"].append({"object_type": "image", "page_number": geometry.page_number})
-            self._chars(page, texts, geometry, ctm, fonts, out["char"])
+            if not self._chars(page, texts, geometry, ctm, fonts, out["char"]):
+                return None
             return out
         finally:
             page.close()
@@ -247,10 +250,12 @@ class Document:
         if info is None:  # a font pdfminer would not find either: pdfium's own descent
             desc = ctypes.c_float()
             R.FPDFFont_GetDescent(font, ctypes.c_float(1.0), desc)
-            info = FontInfo(name.decode("latin-1"), min(desc.value, 0.0), None)
+            info = FontInfo(name.decode("latin-1"), min(desc.value, 0.0), None, False)
         return info, fs.value
 
-    def _chars(self, page, texts, g: "Geometry", ctm: Matrix, fonts: Dict[bytes, "FontInfo"], out: list) -> None:
+    def _chars(self, page, texts, g: "Geometry", ctm: Matrix, fonts: Dict[bytes, "FontInfo"], out: list) -> bool:
+        """The characters of the page into ``out``; False when pdfium left out text it cannot
+        give back."""
         tp = R.FPDFText_LoadPage(page.raw)
         if not tp:
             return
@@ -303,18 +308,29 @@ class Document:
         # pdfium's text page leaves out text objects of no width: runs of spaces drawn on their
         # own. They separate words (pdfplumber splits words at a blank), so each is put back as
         # one space at its origin, as wide as the font's space
+        l, b, r, t = self._bounds
         for k, (obj, parent) in enumerate(texts):
-            if _address(obj) in shown:
+            if _address(obj) in shown or not R.FPDFPageObj_GetBounds(obj, l, b, r, t):
                 continue
+            if r.value - l.value >= _NO_WIDTH:
+                continue  # not left out for its width: a copy drawn over itself (fake bold), as pdfium drops
             info, size = self._font(obj, fonts)
+            font = R.FPDFTextObj_GetFont(obj)
+            if not font or not (R.FPDFFont_GetIsEmbedded(font) or info.simple):
+                # a CJK font pdfium replaced: a glyph its stand-in lacks has no box either, so
+                # the object may hold text ("。"), not a space; pdfium cannot say which, the
+                # caller asks pdfminer. (Stand-ins of simple fonts have every Latin glyph)
+                return False
             tm = self._matrix(obj)
             tm = _mult(tm, parent) if parent else tm
             adv = (info.space if info.space is not None else DEFAULT_SPACE) * size
             keyed.append((k, -1, g.char(" ", info.name, size, adv, info.descent * size, _mult(tm, ctm))))
         keyed.sort(key=lambda t: (t[0], t[1]))
         out.extend(t[2] for t in keyed)
+        return True
 
 
+_NO_WIDTH = 0.01  # pdfium's text page skips a text object narrower than this (its kSizeEpsilon)
 _HYPHEN_MARK = 0x02  # what pdfium's text page puts for a hyphen that ends a line
 
 # the width of a space (in font sizes) when the font does not say: CJK fonts' half-width space
@@ -331,9 +347,10 @@ def _text(u: int) -> str:
 
 
 class FontInfo:
-    __slots__ = ("name", "descent", "space")
+    __slots__ = ("name", "descent", "space", "simple")
 
-    def __init__(self, name: str, descent: float, space: Optional[float]):
+    def __init__(self, name: str, descent: float, space: Optional[float], simple: bool = False):
+        self.simple = simple  # one byte per character (Type1, TrueType), not a CID font
         self.name = name  # pdfminer's fontname
         self.descent = descent  # pdfminer's get_descent(): /Descent / 1000, never positive
         self.space = space  # width of character code 32 in font sizes, when the font says
@@ -421,7 +438,7 @@ def _font_info(spec) -> Tuple[bytes, "FontInfo"]:
     name = resolve1(descriptor.get("FontName", "unknown"))
     text = literal_name(name) if not isinstance(name, str) else name
     space = float(space) * 0.001 if isinstance(space, (int, float)) and space > 0 else None
-    return base, FontInfo(text, descent, space)
+    return base, FontInfo(text, descent, space, sub in (b"Type1", b"MMType1", b"TrueType"))
 
 
 def page_fonts(page_obj, cache: Dict[object, Tuple[bytes, "FontInfo"]]) -> Dict[bytes, "FontInfo"]:
@@ -468,7 +485,11 @@ def page_like(plumber_page, doc: Document, index: int, font_cache: dict):
         def objects(self) -> Dict[str, list]:
             if not hasattr(self, "_objects"):
                 fonts = page_fonts(plumber_page.page_obj, font_cache)
-                self._objects = doc.page_objects(index, Geometry(plumber_page), fonts)
+                objs = doc.page_objects(index, Geometry(plumber_page), fonts)
+                if objs is None:  # text pdfium's text page drops and cannot give back: pdfminer reads the page
+                    doc.pdfminer_pages += 1
+                    objs = plumber_page.objects
+                self._objects = objs
             return self._objects
 
     return PdfiumPage(plumber_page, lambda obj: True)
