@@ -178,7 +178,9 @@ from xlbudget.read.importer import import_pdf
 t = time.process_time()
 doc = import_pdf({path!r}, {{"backend": {backend!r}}})
 cpu = time.process_time() - t
-print(cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(doc.tables))
+# VmHWM: the peak of this process (ru_maxrss would still hold the forking parent's after exec)
+hwm = [ln.split()[1] for ln in open("/proc/self/status") if ln.startswith("VmHWM:")]
+print(cpu, hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(doc.tables))
 """
 
 

@@ -46,9 +46,13 @@ def _differences(a, b, where=""):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 def test_both_backends_read_the_same_document(path):
-    slow = _as_data(imported(path))
-    fast = _as_data(_pdfium(path))
-    diffs = list(_differences(slow, fast))
+    from xlbudget.read.importer import import_pdf
+    from xlbudget.settings import PdfSettings
+
+    # the default backend's Document is the one the other tests of the session import
+    other = "pdfplumber" if PdfSettings.backend == "pdfium" else "pdfium"
+    docs = {PdfSettings.backend: imported(path), other: import_pdf(str(path), {"backend": other})}
+    diffs = list(_differences(_as_data(docs["pdfplumber"]), _as_data(docs["pdfium"])))
     assert not diffs, f"{len(diffs)} differences, first:\n" + "\n".join(diffs[:8])
 
 
@@ -149,3 +153,17 @@ def test_text_pdfium_drops_and_cannot_give_back_is_read_by_pdfminer(tmp_path):
     path = str(rn.write_final_account(tmp_path, "narrative.pdf", drop=3.0)["path"])
     lines = [b.text for b in read_pdf(path, {"backend": "pdfium"}).blocks if hasattr(b, "text")]
     assert "项目支出4381.74万元，占44.90%。" in lines
+
+
+def test_reopening_the_pdfium_document_changes_nothing(monkeypatch):
+    # pdfium's caches are dropped by reopening the document every REOPEN_EVERY pages (memory
+    # flat in pages): the pages read after a reopen are the same
+    from xlbudget.read import pdf_pdfium
+    from xlbudget.read.pdf import read_pdf
+
+    path = str(need(REAL_ALL / "jiangsu" / "江苏省人民检察院" / "2019年度部门预算公开.pdf"))
+    once = read_pdf(path, {"backend": "pdfium"})
+    monkeypatch.setattr(pdf_pdfium, "REOPEN_EVERY", 2)
+    again = read_pdf(path, {"backend": "pdfium"})
+    assert once.n_pages == again.n_pages == 33
+    assert once.blocks == again.blocks

@@ -76,10 +76,10 @@ class PdfSettings(_Settings):
     # words further apart than this are printed with a space between them (pdfplumber's x_tolerance)
     word_gap: float = 3.0
 
-    # how pages are read: "pdfplumber" (pdfminer parses the content streams in Python) or
-    # "pdfium" (pypdfium2 parses them in C, several times faster; the same objects are built,
-    # see xlbudget/read/pdf_pdfium.py)
-    backend: str = "pdfplumber"
+    # how pages are read: "pdfium" (pypdfium2 parses the content streams in C, 3x faster; it
+    # builds pdfminer's objects, and every corpus PDF reads the same: tests/test_backends.py)
+    # or "pdfplumber" (pdfminer parses them in Python)
+    backend: str = "pdfium"
 
     # safety limits: a hostile or broken PDF is refused quickly instead of running for hours or
     # filling memory. Real disclosures (corpus: at most 33 pages, 1,422 characters and a 120 KB

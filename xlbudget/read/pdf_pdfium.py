@@ -79,11 +79,18 @@ def _rotation_ctm(rotate: int, mediabox) -> Matrix:
     return (1, 0, 0, 1, -x0, -y0)
 
 
+# pages read before the pdfium document is reopened (its caches dropped); opening costs about
+# a millisecond, 50 pages of parsed objects a few MiB
+REOPEN_EVERY = 50
+
+
 class Document:
     """An open pypdfium2 document; ``page_objects(i, plumber_page, fonts)`` reads page ``i``."""
 
     def __init__(self, path: str):
+        self.path = path
         self.pdf = pdfium.PdfDocument(path)
+        self._read = 0  # pages read since the document was opened
         self._m = R.FS_MATRIX()
         self._fr = R.FS_RECTF()
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
@@ -126,6 +133,14 @@ class Document:
     def page_objects(self, index: int, geometry: "Geometry", fonts: Dict[bytes, "FontInfo"]):
         """The page's objects as pdfplumber dicts: {"char": [...], "rect": [...], "line": [...],
         "curve": [...], "image": [...]}; None when pdfium cannot give all its characters."""
+        if self._read >= REOPEN_EVERY:
+            # pdfium keeps the objects it parsed (content streams, resources) as long as the
+            # document is open: reopened now and then, memory stays flat in pages
+            self.pdf.close()
+            self.pdf = pdfium.PdfDocument(self.path)
+            self._font_names.clear()  # keyed by addresses of the closed document
+            self._read = 0
+        self._read += 1
         page = self.pdf[index]
         try:
             out: Dict[str, list] = {"char": [], "rect": [], "line": [], "curve": [], "image": []}
