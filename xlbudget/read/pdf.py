@@ -639,6 +639,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
             # pdfium: the same page geometry, its objects read by pdfium instead of pdfminer
             page = plumbed if fast is None else pdf_pdfium.page_like(plumbed, fast, i, fonts)
             _check_page(page, page_no, path, s)
+            p = ruled = rest = None
             try:
                 p = _deduped(page)
                 n_chars += len(p.chars)
@@ -691,8 +692,11 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                 items.sort(key=lambda x: (x[0], x[1]))
                 blocks.extend(it[2] for it in items)
             finally:
-                page.close()
-                plumbed.close()
+                # pdfplumber's pages sit in reference cycles (their text-map cache): closed,
+                # their objects are freed now, not at the next full garbage collection
+                for done in (rest, ruled, p, page, plumbed):
+                    if done is not None:
+                        done.close()
     except XlbudgetError:
         raise
     except Exception as e:

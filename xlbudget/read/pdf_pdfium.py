@@ -80,8 +80,8 @@ def _rotation_ctm(rotate: int, mediabox) -> Matrix:
 
 
 # pages read before the pdfium document is reopened (its caches dropped); opening costs about
-# a millisecond, 50 pages of parsed objects a few MiB
-REOPEN_EVERY = 50
+# a millisecond, 10 pages of parsed objects a few MiB
+REOPEN_EVERY = 10
 
 
 class Document:
