@@ -1,212 +1,259 @@
 #!/usr/bin/env python3
-"""Benchmark: xlbudget.read.importer.import_pdf vs. plain pdfplumber table extraction.
+"""Benchmark: xlbudget's import against plain pdfplumber and the pypdfium2 floor, per page.
 
-For every PDF, measures wall-clock seconds per page of
+One interleaved run over the corpus: for every PDF, each method runs once, in an order rotated
+from file to file, so that the load of a shared machine falls on all methods alike. Times are
+CPU seconds of this process (of the child for the CLI), reported per page and as ratios to
+pdfplumber ``extract_tables``, the figure to read on a loaded machine.
 
-* pdfplumber: ``open; for page in pdf.pages: page.extract_tables(); page.close()``
-* xlbudget:   ``xlbudget.read.importer.import_pdf(path)`` (full import into a Document)
+Methods:
 
-and prints a table with the ratio xlbudget / pdfplumber.  With ``--repeat N``
-each file is measured N times and the best (minimum) time is reported; all
-raw timings go to ``--json``.
+* ``floor``        pypdfium2 read from Python: every character's text and loose box, every
+                   page object, every path segment's point (what any pdfium reader must do)
+* ``chars``        pdfplumber ``page.chars`` (pdfminer parses the content streams)
+* ``tables``       pdfplumber ``page.extract_tables()``
+* ``import:pdfplumber`` / ``import:pdfium``  ``import_pdf(path, {"backend": ...})``
+* ``full:pdfium``  the full import: read, parse, rules and the workbook written
+* ``cli:pdfium``   ``python -m xlbudget import PDF -o X.xlsx --backend pdfium`` (a new
+                   interpreter per file: its start-up is included)
 
-Default files: every PDF under ../shared/corpus/rendered/pdf_a and
-../shared/corpus/real/jiangsu, relative to the repository root (the parent of
-this script's directory).
+``--scaling`` then builds 25/50/200/1000-page PDFs by concatenating corpus PDFs (pypdfium2) and
+imports each in a fresh interpreter: CPU seconds and peak RSS per size and backend.
 """
-
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import platform
+import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
-import traceback
-import unicodedata
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DIRS = [
-    REPO_ROOT.parent / "shared" / "corpus" / "rendered" / "pdf_a",
-    REPO_ROOT.parent / "shared" / "corpus" / "real" / "jiangsu",
-]
-DEFAULT_IMPORTER = "xlbudget.read.importer:import_pdf"
+SHARED = Path(os.environ.get("XLBUDGET_SHARED", REPO_ROOT.parent / "shared"))
+CORPUS_GLOBS = ["corpus/real/*/*/*.pdf", "corpus/real/shanghai/*.pdf", "corpus/rendered/pdf_a/*.pdf"]
+SIZES = (25, 50, 200, 1000)
+
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))  # run from a checkout without installing
 
 
-def default_files() -> list[Path]:
-    files: list[Path] = []
-    for d in DEFAULT_DIRS:
-        if d.is_dir():
-            files.extend(sorted(p for p in d.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
-        else:
-            print(f"warning: {d} not found, skipped", file=sys.stderr)
+def corpus() -> list:
+    files = []
+    for g in CORPUS_GLOBS:
+        files.extend(sorted(SHARED.glob(g)))
     return files
 
 
-def load_importer(spec: str):
-    module_name, _, func_name = spec.partition(":")
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))  # run from a checkout without installing
-    module = importlib.import_module(module_name)
-    return getattr(module, func_name or "import_pdf")
+def run_floor(path: str) -> None:
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as R
+
+    pdf = pdfium.PdfDocument(path)
+    box, fx, fy = R.FS_RECTF(), ctypes.c_float(), ctypes.c_float()
+    for i in range(len(pdf)):
+        page = pdf[i]
+        tp = R.FPDFText_LoadPage(page.raw)
+        for k in range(R.FPDFText_CountChars(tp)):
+            R.FPDFText_GetUnicode(tp, k)
+            R.FPDFText_GetLooseCharBox(tp, k, box)
+        R.FPDFText_ClosePage(tp)
+        todo = [R.FPDFPage_GetObject(page.raw, k) for k in range(R.FPDFPage_CountObjects(page.raw))]
+        while todo:
+            obj = todo.pop()
+            kind = R.FPDFPageObj_GetType(obj)
+            if kind == R.FPDF_PAGEOBJ_PATH:
+                for s in range(R.FPDFPath_CountSegments(obj)):
+                    R.FPDFPathSegment_GetPoint(R.FPDFPath_GetPathSegment(obj, s), fx, fy)
+            elif kind == R.FPDF_PAGEOBJ_FORM:
+                todo.extend(R.FPDFFormObj_GetObject(obj, k) for k in range(R.FPDFFormObj_CountObjects(obj)))
+        page.close()
+    pdf.close()
 
 
-def run_pdfplumber(path: Path) -> int:
+def run_chars(path: str) -> None:
     import pdfplumber
 
-    with pdfplumber.open(str(path)) as pdf:
-        n = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.chars
+            page.close()
+
+
+def run_tables(path: str) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
             page.extract_tables()
             page.close()
-            n += 1
-    return n
 
 
-def count_pages(path: Path) -> int:
-    import pdfplumber
+def run_import(backend: str):
+    def run(path: str) -> None:
+        from xlbudget.read.importer import import_pdf
 
-    with pdfplumber.open(str(path)) as pdf:
-        return len(pdf.pages)
-
-
-def timed(fn, *args):
-    t0 = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - t0
+        import_pdf(path, {"backend": backend})
+    return run
 
 
-def display_name(path: Path) -> str:
-    for d in DEFAULT_DIRS:
-        try:
-            return str(path.resolve().relative_to(d.resolve().parent))
-        except ValueError:
-            pass
-    return str(path)
+def run_full(backend: str, out_dir: str):
+    def run(path: str) -> None:
+        from xlbudget.api import evaluate
+        from xlbudget.read.importer import import_pdf
+        from xlbudget.write.workbook import write_workbook
+
+        res = evaluate(import_pdf(path, {"backend": backend}))
+        write_workbook(res.document, os.path.join(out_dir, "full.xlsx"), findings=res.findings, checks=res.checks)
+    return run
 
 
-def width(text: str) -> int:
-    """Terminal display width (CJK characters take two columns)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def run_cli(backend: str, out_dir: str):
+    def run(path: str) -> None:
+        subprocess.run([sys.executable, "-m", "xlbudget", "import", path, "-o", os.path.join(out_dir, "cli.xlsx"),
+                        "--backend", backend, "-q"], cwd=REPO_ROOT, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return run
 
 
-def pad(text: str, w: int) -> str:
-    return text + " " * max(0, w - width(text))
+def cpu_of(fn, path: str) -> float:
+    """CPU seconds of ``fn(path)``: this process and the children it waited for."""
+    s0, c0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    fn(path)
+    s1, c1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (s1.ru_utime + s1.ru_stime - s0.ru_utime - s0.ru_stime
+            + c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime)
 
 
-def shorten(text: str, w: int) -> str:
-    if width(text) <= w:
-        return text
-    while width("..." + text) > w:
-        text = text[1:]
-    return "..." + text
+def pages_of(path: str) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
-def fmt(x, spec):
-    if x is None:
-        return "-".rjust(int(spec.split(".")[0]))
-    return format(x, spec)
+def interleaved(files, methods) -> dict:
+    names = list(methods)
+    cpu = {n: 0.0 for n in names}
+    pages = 0
+    for k, f in enumerate(files):
+        pages += pages_of(str(f))
+        order = names[k % len(names):] + names[:k % len(names)]  # rotate: no method always first
+        for n in order:
+            cpu[n] += cpu_of(methods[n], str(f))
+        print(f"  {k + 1}/{len(files)} {f.name}", file=sys.stderr, flush=True)
+    return {"files": len(files), "pages": pages, "cpu_s": cpu}
+
+
+def concatenated(files, n: int, folder: str) -> str:
+    """A PDF of ``n`` pages: corpus PDFs one after the other, cut at ``n``."""
+    import pypdfium2 as pdfium
+
+    out = pdfium.PdfDocument.new()
+    k = 0
+    while len(out) < n:
+        src = pdfium.PdfDocument(str(files[k % len(files)]))
+        take = min(len(src), n - len(out))
+        out.import_pages(src, list(range(take)))
+        src.close()
+        k += 1
+    path = os.path.join(folder, f"concat_{n}.pdf")
+    out.save(path)
+    out.close()
+    return path
+
+
+_CHILD = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from xlbudget.read.importer import import_pdf
+t = time.process_time()
+doc = import_pdf({path!r}, {{"backend": {backend!r}}})
+cpu = time.process_time() - t
+# VmHWM: the peak of this process (ru_maxrss would still hold the forking parent's after exec)
+hwm = [ln.split()[1] for ln in open("/proc/self/status") if ln.startswith("VmHWM:")]
+print(cpu, hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(doc.tables))
+"""
+
+
+def scaling(files, backends, sizes, folder: str) -> list:
+    rows = []
+    for n in sizes:
+        path = concatenated(files, n, folder)
+        for b in backends:
+            r = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(REPO_ROOT), path=path, backend=b)],
+                               capture_output=True, text=True, cwd=REPO_ROOT)
+            if r.returncode:
+                rows.append({"pages": n, "backend": b, "error": r.stderr.strip().splitlines()[-1:]})
+                continue
+            cpu, rss_kib, tables = r.stdout.split()
+            rows.append({"pages": n, "backend": b, "cpu_s": float(cpu), "peak_rss_mib": int(rss_kib) / 1024,
+                         "tables": int(tables)})
+            print(f"  scaling {n} pages {b}: {float(cpu):.1f} s, {int(rss_kib) / 1024:.0f} MiB", file=sys.stderr,
+                  flush=True)
+    return rows
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--files", nargs="+", type=Path, help="PDF files or directories (default: shared corpus)")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per file and method; the minimum is reported")
-    ap.add_argument("--json", dest="json_out", type=Path, help="write raw results to this JSON file")
-    ap.add_argument("--importer", default=DEFAULT_IMPORTER,
-                    help=f"module:function to benchmark (default {DEFAULT_IMPORTER})")
-    args = ap.parse_args(argv)
-    if args.repeat < 1:
-        ap.error("--repeat must be >= 1")
-
-    if args.files:
-        files = []
-        for f in args.files:
-            if f.is_dir():
-                files.extend(sorted(p for p in f.rglob("*") if p.suffix.lower() == ".pdf"))
-            else:
-                files.append(f)
-    else:
-        files = default_files()
+    ap.add_argument("--files", nargs="+", type=Path, help="PDFs (default: the whole shared corpus)")
+    ap.add_argument("--no-corpus", action="store_true", help="skip the interleaved corpus run")
+    ap.add_argument("--scaling", action="store_true", help="also the 25/50/200/1000-page scaling table")
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    ap.add_argument("--scaling-backends", nargs="+", default=["pdfium", "pdfplumber"])
+    ap.add_argument("--json", dest="json_out", type=Path, help="write the raw figures here")
+    a = ap.parse_args(argv)
+    files = a.files or corpus()
     if not files:
-        print("no PDF files to benchmark", file=sys.stderr)
+        print(f"no PDFs (looked under {SHARED})", file=sys.stderr)
         return 2
-
-    try:
-        import pdfplumber  # noqa: F401
-        import_pdf = load_importer(args.importer)
-    except Exception as exc:  # noqa: BLE001
-        print(f"error: cannot load {args.importer}: {exc!r}", file=sys.stderr)
-        return 2
-
-    results = []
-    name_w = min(70, max(len("file"), *(width(display_name(f)) for f in files)))
-    header = f"{pad('file', name_w)}  {'pages':>5}  {'pdfplumber s/p':>14}  {'xlbudget s/p':>12}  {'ratio':>6}"
-    print(header)
-    print("-" * len(header))
-    tot_pages = 0
-    tot_plumber = 0.0
-    tot_xl = 0.0
-    n_err = 0
-    for path in files:
-        rec = {"file": str(path), "pages": None, "pdfplumber_s": [], "xlbudget_s": [], "error": None}
-        try:
-            rec["pages"] = count_pages(path)
-            for _ in range(args.repeat):
-                rec["pdfplumber_s"].append(timed(run_pdfplumber, path))
-                rec["xlbudget_s"].append(timed(import_pdf, str(path)))
-        except Exception as exc:  # noqa: BLE001 - keep benchmarking the other files
-            rec["error"] = f"{type(exc).__name__}: {exc}"
-            rec["traceback"] = traceback.format_exc()
-        pages = rec["pages"] or 0
-        best_p = min(rec["pdfplumber_s"]) if rec["pdfplumber_s"] else None
-        best_x = min(rec["xlbudget_s"]) if len(rec["xlbudget_s"]) == args.repeat else None
-        rec["pdfplumber_best_s"] = best_p
-        rec["xlbudget_best_s"] = best_x
-        pp = best_p / pages if best_p is not None and pages else None
-        xp = best_x / pages if best_x is not None and pages else None
-        ratio = xp / pp if pp and xp is not None else None
-        name = shorten(display_name(path), name_w)
-        line = f"{pad(name, name_w)}  {pages:>5}  {fmt(pp, '14.4f')}  {fmt(xp, '12.4f')}  {fmt(ratio, '6.2f')}"
-        if rec["error"]:
-            n_err += 1
-            line += f"  ERROR {rec['error'][:80]}"
-        else:
-            tot_pages += pages
-            tot_plumber += best_p
-            tot_xl += best_x
-        print(line, flush=True)
-        results.append(rec)
-
-    print("-" * len(header))
-    tp = tot_plumber / tot_pages if tot_pages else None
-    tx = tot_xl / tot_pages if tot_pages else None
-    tr = tx / tp if tp and tx is not None else None
-    total_name = f"TOTAL ({len(files) - n_err} files)"
-    print(f"{pad(total_name, name_w)}  {tot_pages:>5}  {fmt(tp, '14.4f')}  {fmt(tx, '12.4f')}  {fmt(tr, '6.2f')}")
-    print(f"total seconds: pdfplumber {tot_plumber:.2f}, xlbudget {tot_xl:.2f}"
-          + (f"; {n_err} file(s) failed" if n_err else ""))
-
-    if args.json_out:
-        import pdfplumber as _pp
-
-        payload = {
-            "importer": args.importer,
-            "repeat": args.repeat,
-            "python": sys.version.split()[0],
-            "platform": platform.platform(),
-            "pdfplumber": getattr(_pp, "__version__", None),
-            "total": {"files": len(files) - n_err, "failed": n_err, "pages": tot_pages,
-                      "pdfplumber_s": tot_plumber, "xlbudget_s": tot_xl,
-                      "pdfplumber_s_per_page": tp, "xlbudget_s_per_page": tx, "ratio": tr},
-            "files": results,
-        }
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
-        print(f"wrote {args.json_out}")
-    return 1 if n_err else 0
+    out = {"python": sys.version.split()[0], "started": time.strftime("%Y-%m-%d %H:%M"),
+           "load_before": os.getloadavg()}
+    with tempfile.TemporaryDirectory() as tmp:
+        if not a.no_corpus:
+            methods = {
+                "floor": run_floor,
+                "chars": run_chars,
+                "tables": run_tables,
+                "import:pdfplumber": run_import("pdfplumber"),
+                "import:pdfium": run_import("pdfium"),
+                "full:pdfium": run_full("pdfium", tmp),
+                "cli:pdfium": run_cli("pdfium", tmp),
+            }
+            for f in files[:1]:  # libraries imported and caches warm before anything is timed
+                for fn in methods.values():
+                    fn(str(f))
+            run = interleaved(files, methods)
+            out["corpus"] = run
+            pages, cpu = run["pages"], run["cpu_s"]
+            base, floor = cpu["tables"], cpu["floor"]
+            print(f"\n{run['files']} files, {pages} pages, one interleaved run (CPU ms per page)\n")
+            print("| method | ms/page | x extract_tables | x floor |\n| --- | ---: | ---: | ---: |")
+            for n, s in cpu.items():
+                print(f"| {n} | {1000 * s / pages:.1f} | {s / base:.3f} | {s / floor:.1f} |")
+        if a.scaling:
+            rows = scaling(files, a.scaling_backends, a.sizes, tmp)
+            out["scaling"] = rows
+            print("\n| pages | backend | CPU s | ms/page | peak RSS MiB |\n| ---: | --- | ---: | ---: | ---: |")
+            for r in rows:
+                if "error" in r:
+                    print(f"| {r['pages']} | {r['backend']} | error: {r['error']} | | |")
+                else:
+                    print(f"| {r['pages']} | {r['backend']} | {r['cpu_s']:.1f} | {1000 * r['cpu_s'] / r['pages']:.1f} "
+                          f"| {r['peak_rss_mib']:.0f} |")
+    out["load_after"] = os.getloadavg()
+    if a.json_out:
+        a.json_out.parent.mkdir(parents=True, exist_ok=True)
+        a.json_out.write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":

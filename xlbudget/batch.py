@@ -89,16 +89,16 @@ def _facts(res: BatchResult, doc, findings) -> None:
     res.facts = document_facts(doc, findings, res.file, res.sha256)
 
 
-def convert_one(pdf: str, out: str, rel: str, facts: bool = False) -> BatchResult:
-    """Convert one PDF to ``out`` (and, with ``facts``, collect its fact-store rows). Never
-    raises: errors are returned in the result."""
+def convert_one(pdf: str, out: str, rel: str, facts: bool = False, settings: Optional[dict] = None) -> BatchResult:
+    """Convert one PDF to ``out`` (and, with ``facts``, collect its fact-store rows); ``settings``:
+    PdfSettings overrides (e.g. the backend). Never raises: errors are returned in the result."""
     t0 = time.monotonic()
     res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR)
     try:
         from xlbudget.api import convert
         from xlbudget.write.workbook import write_workbook
 
-        result = convert(pdf)  # a PDF holding no disclosure is an error, not an empty "ok"
+        result = convert(pdf, settings)  # a PDF holding no disclosure is an error, not an empty "ok"
         os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
         write_workbook(result.document, out, findings=result.findings, checks=result.checks)
         _describe(res, result.document, result.findings)
@@ -163,10 +163,11 @@ def _exit_once(rel: str) -> None:
 
 
 def _task(job: Tuple) -> BatchResult:
-    """One job: (mode, pdf, out, rel[, timeout[, facts]])."""
+    """One job: (mode, pdf, out, rel[, timeout[, facts[, pdf settings]]])."""
     mode, pdf, out, rel = job[:4]
     timeout = job[4] if len(job) > 4 else None
     facts = bool(job[5]) if len(job) > 5 else False
+    settings = job[6] if len(job) > 6 else None  # PdfSettings overrides (e.g. the backend)
     if facts:
         from xlbudget.write.facts import sha256_of
 
@@ -183,7 +184,7 @@ def _task(job: Tuple) -> BatchResult:
         if mode == "skip":
             res = describe_existing(pdf, out, rel, facts)
         if res is None:
-            res = convert_one(pdf, out, rel, facts)
+            res = convert_one(pdf, out, rel, facts, settings)
     except _Timeout:
         res = BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, seconds=round(time.monotonic() - t0, 2),
                           error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
@@ -510,12 +511,13 @@ def _run_dask(jobs, workers: int, scheduler: Optional[str], done: _Done) -> List
 def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = None,
               progress=True, timeout: Optional[float] = None, facts: Optional[str] = None,
               duckdb: Optional[str] = None, executor: str = "process",
-              scheduler: Optional[str] = None) -> List[BatchResult]:
+              scheduler: Optional[str] = None, pdf: Optional[dict] = None) -> List[BatchResult]:
     """Convert every PDF under ``folder`` into ``out_dir``; write ``out_dir/_summary.xlsx``.
     ``timeout``: seconds per file (default :data:`DEFAULT_TIMEOUT_S`; 0 = none). One batch at a
     time writes to ``out_dir`` (:func:`acquire_lock`). ``facts``: a Parquet fact-store folder,
     ``duckdb``: a DuckDB fact-store file (:mod:`xlbudget.write.facts`). ``executor``: ``process``
-    (a local process pool) or ``dask`` (``scheduler`` address, or a LocalCluster)."""
+    (a local process pool) or ``dask`` (``scheduler`` address, or a LocalCluster). ``pdf``:
+    PdfSettings overrides (``{"backend": "pdfplumber"}``)."""
     if executor not in EXECUTORS:
         raise UsageError(f"unknown executor {executor!r}", hint=f"use one of {', '.join(EXECUTORS)}")
     if not os.path.isdir(folder):
@@ -534,7 +536,7 @@ def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = N
 
         stores = open_stores(facts, duckdb) if (facts or duckdb) else []
         try:
-            return _run_locked(folder, out_dir, force, workers, progress, timeout, stores, executor, scheduler)
+            return _run_locked(folder, out_dir, force, workers, progress, timeout, stores, executor, scheduler, pdf)
         finally:
             for store in stores:
                 store.close()
@@ -543,7 +545,7 @@ def run_batch(folder: str, out_dir: str, force=False, workers: Optional[int] = N
 
 
 def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout, stores=(), executor="process",
-                scheduler=None) -> List[BatchResult]:
+                scheduler=None, pdf=None) -> List[BatchResult]:
     from tqdm import tqdm
 
     _remove_stale_temp_files(out_dir)
@@ -564,7 +566,7 @@ def _run_locked(folder: str, out_dir: str, force, workers, progress, timeout, st
                             error=f"{rel} and {others} would both write {out.name}, {p}; rename one of them")))
             continue
         mode = "skip" if (not force and _up_to_date(p, out)) else "convert"
-        jobs.append((mode, str(p.resolve()), str(out.resolve()), rel, timeout, bool(stores)))
+        jobs.append((mode, str(p.resolve()), str(out.resolve()), rel, timeout, bool(stores), pdf))
     if jobs:
         jobs = submission_order(jobs, _file_size)
         n = workers if workers and workers > 0 else (os.cpu_count() or 1)

@@ -52,6 +52,17 @@ def check_output(path: str, exts=WORKBOOK_EXT) -> str:
     return path
 
 
+def _backend_option(s) -> None:
+    from xlbudget.settings import BACKENDS, PdfSettings
+
+    s.add_argument("--backend", choices=BACKENDS, default=None,
+                   help=f"PDF reader: pdfium (fast) or pdfplumber (default: {PdfSettings.backend})")
+
+
+def _pdf_settings(a) -> Optional[dict]:
+    return {"backend": a.backend} if getattr(a, "backend", None) else None
+
+
 def _cmd_import(a) -> int:
     from xlbudget.api import convert
     from xlbudget.model import InputError, UsageError
@@ -64,7 +75,7 @@ def _cmd_import(a) -> int:
     out = check_output(a.output or os.path.splitext(a.pdf)[0] + ".xlsx")
     if os.path.abspath(out) == os.path.abspath(a.pdf):
         raise UsageError(f"the output would overwrite the input PDF, {a.pdf}", hint="choose another -o")
-    res = convert(a.pdf)
+    res = convert(a.pdf, _pdf_settings(a))
     doc, findings, errors = res.document, res.findings, res.errors
     write_workbook(doc, out, findings=findings, checks=res.checks)
     info(f"{a.pdf}: {doc.department or '?'} {doc.year or '?'} {doc.kind}, {len(doc.tables)} tables, "
@@ -136,7 +147,7 @@ def _cmd_batch(a) -> int:
         raise UsageError(f"--scheduler {a.scheduler} needs --executor dask", hint="add --executor dask")
     results = run_batch(a.folder, a.output, force=a.force, workers=a.workers,
                         progress=not (a.no_progress or _Out.quiet), timeout=a.timeout, facts=a.facts,
-                        duckdb=a.duckdb, executor=a.executor, scheduler=a.scheduler)
+                        duckdb=a.duckdb, executor=a.executor, scheduler=a.scheduler, pdf=_pdf_settings(a))
     bad = [r for r in results if r.status in FAILED]
     n_ok = sum(r.status == OK for r in results)
     n_skip = sum(r.status == SKIPPED for r in results)
@@ -200,6 +211,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("pdf")
     s.add_argument("-o", "--output", help="output .xlsx in an existing folder (default: next to the PDF)")
     s.add_argument("--strict", action="store_true", help="exit 1 when a check fails")
+    _backend_option(s)
     s.set_defaults(func=_cmd_import)
     s = add("validate", help="run every check on a PDF or an xlbudget workbook")
     s.add_argument("file")
@@ -228,6 +240,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                    help="the dask scheduler to use (default: a LocalCluster of -j workers on this machine)")
     s.add_argument("--strict", action="store_true",
                    help="exit 1 when every file converted but some have failed checks (2 still wins on an error)")
+    _backend_option(s)
     s.set_defaults(func=_cmd_batch)
     return p
 

@@ -35,6 +35,9 @@ class _Settings:
                 raise ValueError(f"{type(self).__name__}.{f.name} must not be negative: {v}")
 
 
+BACKENDS = ("pdfplumber", "pdfium")  # PdfSettings.backend
+
+
 @dataclass(frozen=True)
 class PdfSettings(_Settings):
     """How the PDF adapter finds ruled tables and the text around them."""
@@ -73,6 +76,11 @@ class PdfSettings(_Settings):
     # words further apart than this are printed with a space between them (pdfplumber's x_tolerance)
     word_gap: float = 3.0
 
+    # how pages are read: "pdfium" (pypdfium2 parses the content streams in C, 3x faster; it
+    # builds pdfminer's objects, and every corpus PDF reads the same: tests/test_backends.py)
+    # or "pdfplumber" (pdfminer parses them in Python)
+    backend: str = "pdfium"
+
     # safety limits: a hostile or broken PDF is refused quickly instead of running for hours or
     # filling memory. Real disclosures (corpus: at most 33 pages, 1,422 characters and a 120 KB
     # content stream per page, a grid of 4,410 cells) stay far below them
@@ -83,6 +91,11 @@ class PdfSettings(_Settings):
     # distinct x of vertical rules times distinct y of horizontal rules: what table finding
     # works through (a 200 x 200 ruled grid, 40,401 cells, runs > 15 minutes)
     max_grid_cells_per_page: int = 20_000
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.backend not in BACKENDS:
+            raise ValueError(f"PdfSettings.backend must be one of {', '.join(BACKENDS)}: {self.backend!r}")
 
     def table_settings(self) -> Dict[str, Any]:
         """The dict pdfplumber's ``find_tables`` takes."""

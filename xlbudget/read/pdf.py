@@ -1,7 +1,10 @@
-"""pdfplumber adapter: PDF file -> :class:`~xlbudget.read.raw.RawDocument`.
+"""PDF adapter: PDF file -> :class:`~xlbudget.read.raw.RawDocument`.
 
-Each page is read once (``dedupe_chars``), its ruled tables found, the text
-outside the tables kept as lines, and the page closed to free its objects.
+Pages are read by pdfminer (``backend="pdfplumber"``) or by pdfium (``backend="pdfium"``,
+:mod:`xlbudget.read.pdf_pdfium`, the same objects several times faster); either way
+pdfplumber finds the tables. Each page is read once (duplicate characters dropped), its
+ruled tables found, the text outside the tables kept as lines, and the page closed to free
+its objects.
 """
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import os
 import re
 import traceback
 import zlib
+from bisect import bisect_left
+from operator import itemgetter
 from typing import List, Optional, Union
 
 from xlbudget.model import InputError, LimitError, XlbudgetError
@@ -90,7 +95,48 @@ def _clean_cell(text: Optional[str]) -> str:
     return "".join(parts).strip()
 
 
-def _fragment(table, page_no: int, page_height: float, s: PdfSettings) -> Optional[Fragment]:
+class _CharIndex:
+    """A page's characters sorted by their vertical middle: the characters of a table row are
+    found by bisection instead of a pass over the whole page per row (pdfplumber's
+    ``Table.extract`` tests every character against every row: rows x characters)."""
+
+    def __init__(self, chars: list):
+        self.chars = chars
+        mids = [(c["top"] + c["bottom"]) / 2 for c in chars]
+        self.order = sorted(range(len(chars)), key=mids.__getitem__)
+        self.mids = [mids[k] for k in self.order]
+
+    def inside(self, bbox) -> list:
+        """pdfplumber's ``char_in_bbox`` for every character, in page order: middle inside
+        [x0, x1) x [top, bottom)."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect_left(self.mids, top), bisect_left(self.mids, bottom)
+        cs = self.chars
+        found = sorted(k for k in self.order[lo:hi] if x0 <= (cs[k]["x0"] + cs[k]["x1"]) / 2 < x1)
+        return [cs[k] for k in found]
+
+    def cell_texts(self, table) -> List[List[Optional[str]]]:
+        """``table.extract()`` (default text settings), the same texts."""
+        from pdfplumber.utils import extract_text
+
+        out = []
+        for row in table.rows:
+            row_chars = self.inside(row.bbox)
+            texts: List[Optional[str]] = []
+            for cell in row.cells:
+                if cell is None:
+                    texts.append(None)
+                    continue
+                x0, top, x1, bottom = cell
+                chars = [c for c in row_chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
+                         and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+                texts.append(extract_text(chars) if chars else "")
+            out.append(texts)
+        return out
+
+
+def _fragment(table, page_no: int, page_height: float, s: PdfSettings,
+              texts: Optional[List[List[Optional[str]]]] = None) -> Optional[Fragment]:
     rows_obj = table.rows
     if not rows_obj:
         return None
@@ -105,7 +151,7 @@ def _fragment(table, page_no: int, page_height: float, s: PdfSettings) -> Option
     col_x = [x for k, x in enumerate(merged)
              if (merged[k + 1] if k + 1 < len(merged) else right) - x >= s.min_column_width] or merged[:1]
     rows: List[List[Optional[str]]] = []
-    texts = table.extract()
+    texts = table.extract() if texts is None else texts
     for r, t in zip(rows_obj, texts):
         out: List[Optional[str]] = [None] * len(col_x)
         covered = set()
@@ -189,7 +235,7 @@ def _raised_by_reader(e: BaseException) -> bool:
         where = os.path.abspath(frame.filename)
         if where.startswith(ours):
             return False
-        if f"{os.sep}pdfminer{os.sep}" in where or f"{os.sep}pdfplumber{os.sep}" in where:
+        if any(f"{os.sep}{lib}{os.sep}" in where for lib in ("pdfminer", "pdfplumber", "pypdfium2")):
             return True
     return True
 
@@ -520,6 +566,59 @@ def _attach_row(f: Fragment, line) -> None:
         f.bottom = float(line["bottom"])
 
 
+def _clusters(items: list, key, tolerance: float) -> list:
+    """pdfplumber's ``cluster_objects``: values sorted, a value within ``tolerance`` of the one
+    before joins its cluster; members keep their order."""
+    values = sorted({key(x) for x in items})
+    cluster, k, last = {}, 0, values[0]
+    for v in values:
+        if v > last + tolerance:
+            k += 1
+        cluster[v] = k
+        last = v
+    out: list = [[] for _ in range(k + 1)]
+    for x in items:
+        out[cluster[key(x)]].append(x)
+    return out
+
+
+def _dedupe_chars(chars: list, tolerance: float = 1, extra_attrs=("fontname", "size")) -> list:
+    """pdfplumber's ``utils.dedupe_chars`` (the same characters kept, in the same order) in
+    n log n: pdfplumber puts the kept characters back in page order with
+    ``sorted(key=chars.index)``, a linear search per character (quadratic: 21% of the import
+    time on a 1,400-character page). Characters of one text, font and size whose tops and
+    left edges fall in one cluster (``tolerance`` apart, chained) are one: the first of them
+    by (doctop, x0) is kept."""
+    key = itemgetter("upright", "text", *extra_attrs)
+    groups: dict = {}
+    for k, c in enumerate(chars):
+        groups.setdefault(key(c), []).append((k, c))
+    doctop, x0 = (lambda kc: kc[1]["doctop"]), (lambda kc: kc[1]["x0"])
+    first = (lambda kc: (kc[1]["doctop"], kc[1]["x0"]))
+    kept = []
+    for group in groups.values():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        for row in _clusters(group, doctop, tolerance):
+            if len(row) == 1:
+                kept.append(row[0])
+                continue
+            for same in _clusters(row, x0, tolerance):
+                kept.append(min(same, key=first))
+    kept.sort(key=itemgetter(0))
+    return [c for _, c in kept]
+
+
+def _deduped(page):
+    """The page with its duplicate characters (a bold face printed twice, offset) dropped."""
+    from pdfplumber.page import FilteredPage
+
+    p = FilteredPage(page, lambda obj: True)
+    p._objects = dict(page.objects, char=_dedupe_chars(page.chars))
+    return p
+
+
 def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawDocument:
     """Read a PDF into raw blocks. Raises :class:`XlbudgetError` with a clear message."""
     s = PdfSettings.resolve(settings)
@@ -528,13 +627,21 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
     empty_pages: List[int] = []  # scanned: images, no text layer
     n_chars = 0
     pdf = _open_checked(path, s)
+    fast = None
     try:
+        if s.backend == "pdfium":
+            from xlbudget.read import pdf_pdfium
+
+            fast, fonts = pdf_pdfium.Document(path), {}
         n_pages = len(pdf.pages)
-        for i, page in enumerate(pdf.pages):
+        for i, plumbed in enumerate(pdf.pages):
             page_no = i + 1
+            # pdfium: the same page geometry, its objects read by pdfium instead of pdfminer
+            page = plumbed if fast is None else pdf_pdfium.page_like(plumbed, fast, i, fonts)
             _check_page(page, page_no, path, s)
+            p = ruled = rest = None
             try:
-                p = page.dedupe_chars()
+                p = _deduped(page)
                 n_chars += len(p.chars)
                 # no text: a scan when the page holds an image; rules alone are an empty table
                 # printed, nothing at all a blank page (neither is worth a warning)
@@ -548,8 +655,9 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                     tables = ruled.find_tables(dict(s.table_settings(), explicit_horizontal_lines=extra))
                 frags = []
                 bboxes = []
+                index = _CharIndex(ruled.chars) if tables else None
                 for t in tables:
-                    f = _fragment(t, page_no, float(page.height), s)
+                    f = _fragment(t, page_no, float(page.height), s, index.cell_texts(t))
                     # a one-column "table" is a framed paragraph: keep its text as text
                     if f is not None and f.rows and len(f.col_x) >= 2:
                         f.last_row_room = _last_row_room(t, f, p.chars)
@@ -584,7 +692,11 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                 items.sort(key=lambda x: (x[0], x[1]))
                 blocks.extend(it[2] for it in items)
             finally:
-                page.close()
+                # pdfplumber's pages sit in reference cycles (their text-map cache): closed,
+                # their objects are freed now, not at the next full garbage collection
+                for done in (rest, ruled, p, page, plumbed):
+                    if done is not None:
+                        done.close()
     except XlbudgetError:
         raise
     except Exception as e:
@@ -593,6 +705,8 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
         raise _open_error(path, e) from e  # encrypted / damaged PDF, cannot read PDF (…)
     finally:
         pdf.close()
+        if fast is not None:
+            fast.close()
     if n_chars == 0:
         raise InputError(f"scanned (no text layer), {path}", hint="run OCR first, xlbudget reads only text PDFs")
     warnings = []

@@ -1,0 +1,169 @@
+"""The pdfium reading backend gives the same Documents as the pdfplumber (pdfminer) one.
+
+Every corpus PDF is imported with both backends and the whole Document is compared: tables,
+header and body cells (text, amount, page), codes, levels, claims, department, year, warnings,
+diagnostics and the findings of the rules, whitespace included. Then the mechanisms that make
+them agree, each on the document where pdfium and pdfminer first disagreed.
+"""
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from conftest import REAL_ALL, RENDERED, SHARED, imported, need
+
+CORPUS = sorted(list(REAL_ALL.glob("*/*/*.pdf")) + list(REAL_ALL.glob("shanghai/*.pdf"))
+                + list((RENDERED / "pdf_a").glob("*.pdf"))) if SHARED.exists() else []
+
+
+def _pdfium(path):
+    from xlbudget.read.importer import import_pdf
+
+    return import_pdf(str(path), {"backend": "pdfium"})
+
+
+def _as_data(doc) -> dict:
+    from xlbudget.checks import rules
+
+    _, _, findings = rules.run(doc)
+    data = dataclasses.asdict(doc)
+    data["findings"] = [dataclasses.asdict(f) for f in findings]
+    return data
+
+
+def _differences(a, b, where=""):
+    """Paths where two nested structures differ (the first few, for the message)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b), key=str):
+            yield from _differences(a.get(k), b.get(k), f"{where}.{k}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            yield from _differences(x, y, f"{where}[{i}]")
+    elif a != b:
+        yield f"{where}: {a!r:.80} (pdfplumber) != {b!r:.80} (pdfium)"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_both_backends_read_the_same_document(path):
+    from xlbudget.read.importer import import_pdf
+    from xlbudget.settings import PdfSettings
+
+    # the default backend's Document is the one the other tests of the session import
+    other = "pdfplumber" if PdfSettings.backend == "pdfium" else "pdfium"
+    docs = {PdfSettings.backend: imported(path), other: import_pdf(str(path), {"backend": other})}
+    diffs = list(_differences(_as_data(docs["pdfplumber"]), _as_data(docs["pdfium"])))
+    assert not diffs, f"{len(diffs)} differences, first:\n" + "\n".join(diffs[:8])
+
+
+def test_the_corpus_is_all_there():
+    need(SHARED)
+    assert len(CORPUS) >= 30  # 22 Jiangsu + 3 Shanghai + 5 rendered: a glob that finds nothing proves nothing
+
+
+def _table(doc, kind):
+    return next(t for t in doc.tables if t.kind == kind)
+
+
+def test_a_page_turned_by_rotate_is_read_upright():
+    # pages of /Rotate 90 with the content drawn turned: pdfium measures a character by its
+    # matrix's a (zero for turned text), so the objects are turned first as pdfminer turns them
+    path = need(REAL_ALL / "jiangsu" / "江苏省人大办公厅" / "江苏省人大常委会办公厅2019年部门预算公开表.pdf")
+    doc = _pdfium(path)
+    assert doc.department == "江苏省人大常委会办公厅"
+    assert doc.year == 2019
+    assert [h for h in _table(doc, "b01").header[0] if h][:2] == ["收入", "支出"]
+
+
+def test_one_code_drawn_as_two_characters_stays_one():
+    # "——" is one glyph mapped to two characters: pdfium lists them as two characters at the
+    # same place (pdfplumber then keeps one as a duplicate), pdfminer as one
+    path = need(RENDERED / "pdf_a" / "001_511f49588f3df717.pdf")
+    doc = _pdfium(path)
+    texts = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "——" in texts and "—" not in texts
+
+
+def test_a_hyphen_ending_a_line_is_a_hyphen():
+    # pdfium's text page marks a hyphen that ends a text line with U+0002
+    path = need(RENDERED / "pdf_a" / "003_333e51848c84ec7d.pdf")
+    names = [r.name for t in _pdfium(path).tables for r in t.rows]
+    assert "运维保障-云时代项目运维次数" in names
+    assert not any(n and "\x02" in n for n in names)
+
+
+def _spaced_pdf(path: Path) -> Path:
+    """Amounts whose space is a text object of its own: "1234.56" then " " then "78.90", 1.5 pt
+    apart (pdfplumber words are split only further than 3 pt, or at a blank character)."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(300, 200))
+    c.setFont("Helvetica", 6)
+    x = 40
+    for piece in ("1234.56", " ", "78.90"):
+        t = c.beginText(x, 120)
+        t.setFont("Helvetica", 6)
+        t.textOut(piece)
+        c.drawText(t)
+        x += c.stringWidth(piece, "Helvetica", 6)
+    c.save()
+    return path
+
+
+def test_a_space_drawn_on_its_own_still_separates_words(tmp_path):
+    # pdfium's text page leaves out text objects of no width (a run of spaces alone); pdfminer
+    # keeps the space, and pdfplumber ends a word there
+    from xlbudget.read.pdf import read_pdf
+
+    path = _spaced_pdf(tmp_path / "spaced.pdf")
+    for backend in ("pdfplumber", "pdfium"):
+        lines = [b.text for b in read_pdf(str(path), {"backend": backend}).blocks]
+        assert lines == ["1234.56 78.90"], backend
+
+
+def test_characters_are_deduplicated_as_pdfplumber_does_in_n_log_n():
+    import pdfplumber
+    from pdfplumber.utils import dedupe_chars
+
+    from xlbudget.read.pdf import _dedupe_chars
+
+    path = need(REAL_ALL / "jiangsu" / "江苏省人民检察院" / "2019年度部门预算公开.pdf")
+    with pdfplumber.open(str(path)) as pdf:
+        chars = pdf.pages[22].chars  # page 23 prints a few characters twice, one on the other
+        ours = _dedupe_chars(chars)
+        assert ours == dedupe_chars(chars)
+        assert 0 < len(ours) < len(chars)
+
+
+def test_backend_is_a_setting():
+    from xlbudget.settings import PdfSettings
+
+    assert PdfSettings.resolve({"backend": "pdfium"}).backend == "pdfium"
+    with pytest.raises(ValueError, match="backend"):
+        PdfSettings.resolve({"backend": "pdfminer"})
+
+
+def test_text_pdfium_drops_and_cannot_give_back_is_read_by_pdfminer(tmp_path):
+    # "。" drawn alone in a CJK font that is not embedded: pdfium's stand-in font has no glyph
+    # for it, so its text page drops the object as having no width, like a lone space. Which of
+    # the two it was pdfium cannot say: that page is read by pdfminer
+    from fixtures import render_narrative as rn
+    from xlbudget.read.pdf import read_pdf
+
+    path = str(rn.write_final_account(tmp_path, "narrative.pdf", drop=3.0)["path"])
+    lines = [b.text for b in read_pdf(path, {"backend": "pdfium"}).blocks if hasattr(b, "text")]
+    assert "项目支出4381.74万元，占44.90%。" in lines
+
+
+def test_reopening_the_pdfium_document_changes_nothing(monkeypatch):
+    # pdfium's caches are dropped by reopening the document every REOPEN_EVERY pages (memory
+    # flat in pages): the pages read after a reopen are the same
+    from xlbudget.read import pdf_pdfium
+    from xlbudget.read.pdf import read_pdf
+
+    path = str(need(REAL_ALL / "jiangsu" / "江苏省人民检察院" / "2019年度部门预算公开.pdf"))
+    once = read_pdf(path, {"backend": "pdfium"})
+    monkeypatch.setattr(pdf_pdfium, "REOPEN_EVERY", 2)
+    again = read_pdf(path, {"backend": "pdfium"})
+    assert once.n_pages == again.n_pages == 33
+    assert once.blocks == again.blocks
