@@ -59,7 +59,7 @@ def _backend_option(s) -> None:
                    help=f"PDF reader: pdfium (fast) or pdfplumber (default: {PdfSettings.backend})")
 
 
-def _pdf_settings(a) -> Optional[dict]:
+def _pdf_settings(a) -> "dict | None":
     return {"backend": a.backend} if getattr(a, "backend", None) else None
 
 
