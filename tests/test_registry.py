@@ -184,3 +184,23 @@ def test_a_workbook_written_with_the_old_ids_reads_back(tmp_path):
     back = read_workbook(str(p))
     errors = [f.id for f in rules.run(back).findings if f.severity == "error"]
     assert len(errors) == 12 and "TIE.income-expense" in errors
+
+
+def test_every_doubt_the_reader_can_record_is_declared():
+    """Each EXTRACT.<slug> written in the reading code (doc.doubt("slug", …), an inspection's
+    ("slug", …), a *_SLUG constant, the text-cut marker) has a declaration and a README line."""
+    import re
+    from pathlib import Path
+
+    import xlbudget.checks.rules  # noqa: F401  (loads every family)
+
+    src = "\n".join(p.read_text(encoding="utf-8") for p in (Path(ROOT) / "xlbudget").rglob("*.py"))
+    slugs = set(re.findall(r'doubt\(\s*"([a-z-]+)"', src))
+    slugs |= set(re.findall(r'(?:yield\s*|append\(\s*)\(\s*"([a-z]+(?:-[a-z]+)+)"', src))
+    slugs |= set(re.findall(r'_SLUG = "([a-z-]+)"', src))
+    slugs |= set(re.findall(r'EXTRACT\.([a-z]+(?:-[a-z]+)+)', src))
+    assert {"fragment-row", "glued-cells", "no-year", "undecodable-text", "text-cut"} <= slugs  # the scan works
+    missing = sorted(s for s in slugs if f"EXTRACT.{s}" not in REGISTRY)
+    assert not missing
+    table = registry.markdown_table()
+    assert "| `EXTRACT.fragment-row` | extraction | warning |" in table

@@ -209,4 +209,4 @@ def sum_check(total, terms: Sequence, decimals: int = 2) -> Tuple[bool, Decimal,
 
 # the families declared in their own modules (they read this module's narrative helpers, so
 # they are imported once it is complete); importing them registers their rules
-from xlbudget.checks import completeness, consistency, sangong, wording  # noqa: F401,E402
+from xlbudget.checks import completeness, consistency, extraction, sangong, wording  # noqa: F401,E402
