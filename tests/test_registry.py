@@ -132,11 +132,11 @@ def test_a_share_the_table_contradicts_is_a_live_ratio():
     # "一般公共服务支出120.00万元，占40.00%": the table gives 120.00 / 300.00 = 40.00%; 45.00% is wrong
     doc = doc_of(b03(), claims=[Claim("一般公共服务支出", amount=D("120.00"), share=D("45.00"), page=2)])
     res = rules.run(doc)
-    shares = [c for c in res.checks if c.id in ("NARR-SHARE", "NARR.share")]
+    shares = [c for c in res.checks if c.id == "NARR.share"]
     assert len(shares) == 1 and not shares[0].ok and shares[0].printed == D("45.00")
     assert shares[0].value == D("40")
     ok = doc_of(b03(), claims=[Claim("一般公共服务支出", amount=D("120.00"), share=D("40.00"), page=2)])
-    assert not [c for c in rules.run(ok).checks if c.id in ("NARR-SHARE", "NARR.share")]
+    assert not [c for c in rules.run(ok).checks if c.id == "NARR.share"]
 
 
 @pytest.mark.libreoffice
@@ -151,9 +151,9 @@ def test_ratio_rows_recalculate_like_the_engine(tmp_path):
         write_workbook(d, str(p), res.findings, res.checks)
         body = [r for r in computed_values(str(p), CHECK_SHEET)[4:] if r and isinstance(r[0], int)]
         assert [r[8] for r in body] == ["OK" if c.ok else "FAIL" for c in res.checks]
-        ratios = [r for r in body if r[1] in ("PERF.exec", "NARR-SHARE", "NARR.share")]
+        ratios = [r for r in body if r[1] in ("PERF.exec", "NARR.share")]
         if name == "bad":
-            assert [(r[1], r[8]) for r in ratios] == [("PERF.exec", "FAIL"), ("NARR-SHARE", "FAIL")]
+            assert [(r[1], r[8]) for r in ratios] == [("PERF.exec", "FAIL"), ("NARR.share", "FAIL")]
             assert ratios[0][4] == pytest.approx(98.957, abs=1e-3) and ratios[1][4] == pytest.approx(40.0)
         else:
             assert [(r[1], r[8]) for r in ratios] == [("PERF.exec", "OK")]
