@@ -107,6 +107,18 @@ def test_failed_checks_by_rule(batch):
     assert by_rule.to_dict()[("NARR.amount", "warning")] == 2 and by_rule.sum() == 19
 
 
+def test_a_finding_says_the_family_of_its_rule(batch):
+    tmp, _ = batch
+    con = duckdb.connect(str(tmp / "facts.duckdb"), read_only=True)
+    families = dict(con.execute("SELECT DISTINCT rule_id, family FROM findings WHERE kind = 'check'").fetchall())
+    doubts = {r for (r,) in con.execute("SELECT DISTINCT family FROM findings WHERE kind = 'extraction'").fetchall()}
+    con.close()
+    assert families == {"NARR.amount": "narrative", "WORDING.template-alternative": "wording",
+                        "CONSIST.department": "consistency", "COMPLETE.contents-title": "completeness",
+                        "COMPLETE.empty-table": "completeness"}
+    assert doubts <= {"extraction"}
+
+
 def test_a_value_fact_says_where_it_was_printed(batch):
     tmp, _ = batch
     facts = pd.read_parquet(tmp / "facts.parquet/facts")

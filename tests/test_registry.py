@@ -184,3 +184,25 @@ def test_a_workbook_written_with_the_old_ids_reads_back(tmp_path):
     back = read_workbook(str(p))
     errors = [f.id for f in rules.run(back).findings if f.severity == "error"]
     assert len(errors) == 12 and "TIE.income-expense" in errors
+
+
+def test_a_finding_carries_the_family_of_its_rule(tmp_path):
+    import openpyxl
+
+    from xlbudget.write.workbook import FINDING_SHEET
+
+    # 201 printed 125.00 where 20101 + 20103 = 120.00; the narrative's 45.00% where the table gives 40.00%
+    doc = doc_of(b03(edit={(1, 2): "125.00"}),
+                 claims=[Claim("一般公共服务支出", amount=D("125.00"), share=D("45.00"), page=2)])
+    doc.doubt("fragment-row", "a row of one cell", page=3)
+    found = {f.id: f for f in rules.run(doc).findings}
+    assert found["TREE.children-sum"].family == "arithmetic" and found["TREE.children-sum"].kind == "check"
+    assert found["NARR.share"].family == "narrative" and found["NARR.share"].as_dict()["family"] == "narrative"
+    assert found["EXTRACT.fragment-row"].family == "extraction" and found["EXTRACT.fragment-row"].kind == "extraction"
+    p = tmp_path / "families.xlsx"
+    write_workbook(doc, str(p))
+    ws = openpyxl.load_workbook(p)[FINDING_SHEET]
+    assert ws.cell(row=1, column=9).value == "类别"
+    shown = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=9).value for r in range(2, ws.max_row + 1)}
+    assert shown["TREE.children-sum"] == "arithmetic" and shown["NARR.share"] == "narrative"
+    assert shown["EXTRACT.fragment-row"] == "extraction"

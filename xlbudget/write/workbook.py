@@ -28,7 +28,7 @@ from xlbudget import catalogue as classify
 from xlbudget.checks import rules
 from xlbudget.numbers import Tolerance, parse_amount
 from xlbudget.vocabulary import is_total_label
-from xlbudget.model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
+from xlbudget.model import (EXTRACTION_FAMILY, EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
                     Row, Table, extraction_warning, table_keys)
 
 META_SHEET = "元数据"
@@ -490,7 +490,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
 
     # --- findings
     ws = wb.create_sheet(FINDING_SHEET)
-    heads = ["规则", "严重性", "说明", "表列值", "应为", "容差", "单元格", "页码"]
+    heads = ["规则", "严重性", "说明", "表列值", "应为", "容差", "单元格", "页码", "类别"]
     for j, h in enumerate(heads, start=1):
         c = ws.cell(row=1, column=j, value=h)
         c.font, c.fill = bold, grey
@@ -505,6 +505,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
         pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
         _text_cell(ws, i, 8, ",".join(map(str, pages)))
+        _text_cell(ws, i, 9, f.family)
     cuts = getattr(wb, "xlb_cut", [])
     if cuts:  # the visible marker is in the cells; the list travels with the workbook as a doubt
         i = len(findings) + 2
@@ -512,6 +513,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 2, "warning")
         _text_cell(ws, i, 3, f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
                              f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
+        _text_cell(ws, i, 9, EXTRACTION_FAMILY)
     ws.column_dimensions["C"].width = 90
     ws.column_dimensions["G"].width = 40
     _finding_sheet_looks(ws, layout, findings)
@@ -542,9 +544,9 @@ def _finding_sheet_looks(ws, layout: Layout, findings) -> None:
     from openpyxl.styles import PatternFill
 
     last = 1 + max(1, ws.max_row - 1)
-    ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=['$B2="error"'],
+    ws.conditional_formatting.add(f"A2:I{last}", FormulaRule(formula=['$B2="error"'],
                                                              fill=PatternFill("solid", bgColor=FAIL_FILL)))
-    ws.auto_filter.ref = f"A1:H{last}"
+    ws.auto_filter.ref = f"A1:I{last}"
     for i, f in enumerate(findings, start=2):
         first = next((r for r in f.cells if r.table in layout.sheets), None)
         if first is not None:
