@@ -15,11 +15,11 @@ from xlbudget.model import CellRef, Document, Finding
 from xlbudget.numbers import (COMMON_UNIT, Tolerance, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_bounds,
                                printed_percent_ok, to_wan)
 from xlbudget.checks import arithmetic, performance  # noqa: F401  (the families declare their rules)
-from xlbudget.checks.arithmetic import _norm
 from xlbudget.checks.engine import (AnyCheck, Check, Context, RatioCheck, build_checks, evaluate,  # noqa: F401
                                     failed_finding)
 from xlbudget.checks.registry import NARRATIVE, REGISTRY, declare, finding, run_declared
 from xlbudget.subjects import quotable
+from xlbudget.vocabulary import squeeze
 
 CLASS_NAMES = set(CLASSES.values())
 _Ctx = Context
@@ -110,7 +110,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
                 findings.append(finding("NARR.exec", page=c.page, on=c.page, subject=_subject_label(c.subject),
                                         budget=fmt(c.budget), amount=fmt(c.amount), expected=exp,
                                         actual=c.execution_rate))
-        key = _norm(c.subject)
+        key = squeeze(c.subject)
         if c.scope in ("一般公共预算", "财政拨款") and "一般公共预算:" + key in targets:
             key = "一般公共预算:" + key
         elif c.scope:
