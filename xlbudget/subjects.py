@@ -428,7 +428,7 @@ _SANGONG_PARTS = {
 
 # ----------------------------------------------------------------- quotable: every figure a narrative may quote
 
-def _head_total_row(t: Table) -> Optional[int]:
+def head_total_row(t: Table) -> Optional[int]:
     """The grand total row, found by its label in the first two cells (a coded row never is one)."""
     for i, r in enumerate(t.rows):
         first = next((squeeze(c.text) for c in r.cells[:2] if c.text.strip()), "")
@@ -538,7 +538,7 @@ def _spending_targets(doc: Document, refs: _Refs, add) -> None:
     for t, prefix in ((b03, ""), (b05, GENERAL_PREFIX)):
         if not t:
             continue
-        ti = _head_total_row(t)
+        ti = head_total_row(t)
         jt = col_named(t, r"/合计$", r"^合计$", r"本年支出合计", r"小计$", r"金额$")
         if ti is None or jt is None:
             continue
@@ -585,7 +585,7 @@ def _economic_targets(doc: Document, refs: _Refs, add) -> None:
     b06 = _first_of(doc, "T06")
     if not b06:
         return
-    ti = _head_total_row(b06)
+    ti = head_total_row(b06)
     jt = col_named(b06, r"/合计$", r"^合计$")
     for subj in (catalogue.PERSONNEL, catalogue.PUBLIC_USE):
         if ti is not None:

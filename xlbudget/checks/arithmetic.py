@@ -15,8 +15,8 @@ from xlbudget.checks.registry import ARITHMETIC, SUM_MESSAGE, declare, sum_rule
 from xlbudget.catalogue import KINDS
 from xlbudget.codes import parent_of
 from xlbudget.model import CellRef, Table
-from xlbudget.subjects import col_named, find_label, value_col_after
-from xlbudget.vocabulary import GRAND_TOTAL_RE, squeeze
+from xlbudget.subjects import col_named, find_label, head_total_row, value_col_after
+from xlbudget.vocabulary import squeeze
 
 _Ctx = Context
 
@@ -53,14 +53,6 @@ def _amount_cols(t: Table) -> List[int]:
     return out
 
 
-def _total_row(t: Table) -> Optional[int]:
-    for i, r in enumerate(t.rows):
-        first = next((squeeze(c.text) for c in r.cells[:2] if c.text.strip()), "")
-        if not r.code and GRAND_TOTAL_RE.match(first):
-            return i
-    return None
-
-
 def _group(col: str) -> str:
     return col.rsplit("/", 1)[0] if "/" in col else ""
 
@@ -94,7 +86,7 @@ def _tree_checks(ctx: _Ctx, t: Table) -> List[Check]:
             terms = [ctx.ref(t, k, j) for k in kids]
             checks.append(Check("TREE.children-sum", "error", f"{t.rows[pi].code} {t.rows[pi].name or ''} = 下级科目之和 [{t.columns[j]}]",
                                 ctx.ref(t, pi, j), terms))
-    ti = _total_row(t)
+    ti = head_total_row(t)
     tops = [i for i, r in coded if len(r.code) == 3]
     if ti is not None and tops:
         for j in cols:
@@ -132,7 +124,7 @@ def _econ_tree_checks(ctx: _Ctx, t: Table) -> List[Check]:
         for j in cols:
             checks.append(Check("TREE.econ-items", "error", f"{squeeze(t.rows[gi].cells[name_col].text)} = 明细之和 [{t.columns[j]}]",
                                 ctx.ref(t, gi, j), [ctx.ref(t, k, j) for k in kids]))
-    ti = _total_row(t)
+    ti = head_total_row(t)
     if ti is not None and groups:
         for j in cols:
             checks.append(Check("TREE.econ-total", "error", f"合计 = 各经济分类之和 [{t.columns[j]}]", ctx.ref(t, ti, j),
@@ -439,8 +431,8 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
     # b05 基本支出 合计 = b06 合计
     if b05 and b06:
         j5 = col_named(b05, r"基本支出")
-        t5 = _total_row(b05)
-        t6 = _total_row(b06)
+        t5 = head_total_row(b05)
+        t6 = head_total_row(b06)
         j6 = col_named(b06, r"/合计$", r"^合计$")
         if j6 is None:
             am = _amount_cols(b06)
