@@ -94,17 +94,29 @@ def test_failed_checks_by_rule(batch):
     # the two misquotes of the 规划 决算; the template's 增加（减少） left in (13 in npc2018, pp19–29; 1 in
     # 规划 p25 下降（增长）); 规划 p26 "规划与自然资源局"; npc2018's 目录 title of 政府性基金 (p2 vs p15);
     # npc2019's 政府性基金 table printed empty without a statement (p10)
-    assert by_rule == {"NARR": ("warning", 2, 1), "WORDING.template-alternative": ("warning", 14, 2),
+    assert by_rule == {"NARR.amount": ("warning", 2, 1), "WORDING.template-alternative": ("warning", 14, 2),
                        "CONSIST.department": ("warning", 1, 1), "COMPLETE.contents-title": ("warning", 1, 1),
                        "COMPLETE.empty-table": ("warning", 1, 1)}
-    messages = [m for (m,) in con.execute("SELECT message FROM findings WHERE rule_id = 'NARR' ORDER BY page")
+    messages = [m for (m,) in con.execute("SELECT message FROM findings WHERE rule_id = 'NARR.amount' ORDER BY page")
                 .fetchall()]
     con.close()
     assert "5,377.64" in messages[0] and "5,364.75" in messages[0]
     assert "4,896.98" in messages[1] and "4,884.09" in messages[1]
     f = pd.read_parquet(tmp / "facts.parquet/findings")
     by_rule = f[f.kind == "check"].groupby(["rule_id", "severity"]).size()
-    assert by_rule.to_dict()[("NARR", "warning")] == 2 and by_rule.sum() == 19
+    assert by_rule.to_dict()[("NARR.amount", "warning")] == 2 and by_rule.sum() == 19
+
+
+def test_a_finding_says_the_family_of_its_rule(batch):
+    tmp, _ = batch
+    con = duckdb.connect(str(tmp / "facts.duckdb"), read_only=True)
+    families = dict(con.execute("SELECT DISTINCT rule_id, family FROM findings WHERE kind = 'check'").fetchall())
+    doubts = {r for (r,) in con.execute("SELECT DISTINCT family FROM findings WHERE kind = 'extraction'").fetchall()}
+    con.close()
+    assert families == {"NARR.amount": "narrative", "WORDING.template-alternative": "wording",
+                        "CONSIST.department": "consistency", "COMPLETE.contents-title": "completeness",
+                        "COMPLETE.empty-table": "completeness"}
+    assert doubts <= {"extraction"}
 
 
 def test_a_value_fact_says_where_it_was_printed(batch):

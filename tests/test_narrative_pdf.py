@@ -53,7 +53,7 @@ def test_same_page_with_figures_on_the_baseline_gives_the_same_claims(rendered):
 def test_a_wrong_figure_of_the_shifted_narrative_is_a_narr_finding(rendered):
     doc = import_pdf(str(rendered["wrong"]["path"]))
     _, _, findings = run(doc)
-    narr = [f for f in findings if f.id == "NARR"]
+    narr = [f for f in findings if f.id == "NARR.amount"]
     assert any(f.actual == D("5377.64") and f.expected == D("5364.75") for f in narr)
     right = import_pdf(str(rendered["shifted"]["path"]))
     assert not [f for f in run(right)[2] if f.id.startswith("NARR")]

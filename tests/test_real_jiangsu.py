@@ -84,7 +84,7 @@ def test_narrative_claims_of_real_disclosures_agree_with_their_tables():
     targets = rules._claim_targets(ctx)
     checkable = [c for c in doc.claims if c.subject in targets and not c.scope]
     assert len(checkable) >= 20
-    assert not [f for f in findings if f.id in ("NARR", "NARR-SHARE")]
+    assert not [f for f in findings if f.id in ("NARR.amount", "NARR.share")]
     c = next(c for c in doc.claims if c.subject == "科目:住房公积金")
     assert c.amount == D("1442.74")
     assert c.amount in {ctx.value(ref) for ref, _ in targets["科目:住房公积金"]}

@@ -45,7 +45,7 @@ def test_guihua_narrative_misquotes_are_found():
     # the documented real errors: the narrative quotes 基本支出 5377.64 and 人员经费 4896.98 for the
     # 一般公共预算财政拨款 tables, which give 5364.75 and 4884.09
     findings = rules.check(doc_of(GUIHUA))
-    narr = sorted((f.actual, f.expected) for f in findings if f.id == "NARR")
+    narr = sorted((f.actual, f.expected) for f in findings if f.id == "NARR.amount")
     assert narr == [(D("4896.98"), D("4884.09")), (D("5377.64"), D("5364.75"))]
 
 
@@ -55,12 +55,12 @@ def test_truncated_execution_rate_is_not_an_error():
     doc = doc_of(GUIHUA)
     claim = next(c for c in doc.claims if c.budget == D("10210.34"))
     assert (claim.amount, claim.execution_rate) == (D("9746.50"), D("95.45"))
-    assert not [f for f in rules.check(doc) if f.id == "NARR-EXEC"]
+    assert not [f for f in rules.check(doc) if f.id == "NARR.exec"]
     old = claim.execution_rate
     try:
         for wrong in (D("95.44"), D("95.47")):  # more than truncation below, more than rounding above
             claim.execution_rate = wrong
-            assert [f.actual for f in rules.check(doc) if f.id == "NARR-EXEC"] == [wrong]
+            assert [f.actual for f in rules.check(doc) if f.id == "NARR.exec"] == [wrong]
     finally:
         claim.execution_rate = old
 

@@ -132,11 +132,11 @@ def test_a_share_the_table_contradicts_is_a_live_ratio():
     # "一般公共服务支出120.00万元，占40.00%": the table gives 120.00 / 300.00 = 40.00%; 45.00% is wrong
     doc = doc_of(b03(), claims=[Claim("一般公共服务支出", amount=D("120.00"), share=D("45.00"), page=2)])
     res = rules.run(doc)
-    shares = [c for c in res.checks if c.id in ("NARR-SHARE", "NARR.share")]
+    shares = [c for c in res.checks if c.id == "NARR.share"]
     assert len(shares) == 1 and not shares[0].ok and shares[0].printed == D("45.00")
     assert shares[0].value == D("40")
     ok = doc_of(b03(), claims=[Claim("一般公共服务支出", amount=D("120.00"), share=D("40.00"), page=2)])
-    assert not [c for c in rules.run(ok).checks if c.id in ("NARR-SHARE", "NARR.share")]
+    assert not [c for c in rules.run(ok).checks if c.id == "NARR.share"]
 
 
 @pytest.mark.libreoffice
@@ -151,9 +151,9 @@ def test_ratio_rows_recalculate_like_the_engine(tmp_path):
         write_workbook(d, str(p), res.findings, res.checks)
         body = [r for r in computed_values(str(p), CHECK_SHEET)[4:] if r and isinstance(r[0], int)]
         assert [r[8] for r in body] == ["OK" if c.ok else "FAIL" for c in res.checks]
-        ratios = [r for r in body if r[1] in ("PERF.exec", "NARR-SHARE", "NARR.share")]
+        ratios = [r for r in body if r[1] in ("PERF.exec", "NARR.share")]
         if name == "bad":
-            assert [(r[1], r[8]) for r in ratios] == [("PERF.exec", "FAIL"), ("NARR-SHARE", "FAIL")]
+            assert [(r[1], r[8]) for r in ratios] == [("PERF.exec", "FAIL"), ("NARR.share", "FAIL")]
             assert ratios[0][4] == pytest.approx(98.957, abs=1e-3) and ratios[1][4] == pytest.approx(40.0)
         else:
             assert [(r[1], r[8]) for r in ratios] == [("PERF.exec", "OK")]
@@ -204,3 +204,25 @@ def test_every_doubt_the_reader_can_record_is_declared():
     assert not missing
     table = registry.markdown_table()
     assert "| `EXTRACT.fragment-row` | extraction | warning |" in table
+
+
+def test_a_finding_carries_the_family_of_its_rule(tmp_path):
+    import openpyxl
+
+    from xlbudget.write.workbook import FINDING_SHEET
+
+    # 201 printed 125.00 where 20101 + 20103 = 120.00; the narrative's 45.00% where the table gives 40.00%
+    doc = doc_of(b03(edit={(1, 2): "125.00"}),
+                 claims=[Claim("一般公共服务支出", amount=D("125.00"), share=D("45.00"), page=2)])
+    doc.doubt("fragment-row", "a row of one cell", page=3)
+    found = {f.id: f for f in rules.run(doc).findings}
+    assert found["TREE.children-sum"].family == "arithmetic" and found["TREE.children-sum"].kind == "check"
+    assert found["NARR.share"].family == "narrative" and found["NARR.share"].as_dict()["family"] == "narrative"
+    assert found["EXTRACT.fragment-row"].family == "extraction" and found["EXTRACT.fragment-row"].kind == "extraction"
+    p = tmp_path / "families.xlsx"
+    write_workbook(doc, str(p))
+    ws = openpyxl.load_workbook(p)[FINDING_SHEET]
+    assert ws.cell(row=1, column=9).value == "类别"
+    shown = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=9).value for r in range(2, ws.max_row + 1)}
+    assert shown["TREE.children-sum"] == "arithmetic" and shown["NARR.share"] == "narrative"
+    assert shown["EXTRACT.fragment-row"] == "extraction"

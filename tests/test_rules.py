@@ -61,7 +61,7 @@ def test_narrative_claims_checked_against_tables():
     for c in cells:
         c.value = D("290.00")
     try:
-        narr = [f for f in rules.check(doc) if f.id == "NARR" and "基本支出" in f.message]
+        narr = [f for f in rules.check(doc) if f.id == "NARR.amount" and "基本支出" in f.message]
         assert narr and narr[0].actual == D("297.89") and narr[0].expected == D("290.00")
         assert {c.page for c in narr[0].cells} == {7, 9}
     finally:
@@ -70,13 +70,13 @@ def test_narrative_claims_checked_against_tables():
 
 
 def test_narrative_rate_inconsistency_seed004():
-    f = [f for f in rules.check(seed("004_d644b8a86bb20fe5")) if f.id == "NARR-RATE"]
+    f = [f for f in rules.check(seed("004_d644b8a86bb20fe5")) if f.id == "NARR.rate"]
     assert any(x.actual == D("-10") and x.expected == D("-8.69") for x in f)
 
 
 def test_seed004_narrative_basic_expenditure_contradicts_table():
     # "一般公共预算安排基本支出 621.43 万元" while the tables give 481.68 (621.43 is the total)
-    f = [f for f in rules.check(seed("004_d644b8a86bb20fe5")) if f.id == "NARR"]
+    f = [f for f in rules.check(seed("004_d644b8a86bb20fe5")) if f.id == "NARR.amount"]
     assert any(x.actual == D("621.43") and x.expected == D("481.68") for x in f)
 
 
@@ -113,12 +113,12 @@ def test_final_account_identities_and_ties_seed001():
 
 def test_execution_rate_claims_seed001():
     doc = seed("001_511f49588f3df717")
-    assert not [f for f in rules.check(doc) if f.id == "NARR-EXEC"]  # 134.52%, 130.75%, 146.89% are right
+    assert not [f for f in rules.check(doc) if f.id == "NARR.exec"]  # 134.52%, 130.75%, 146.89% are right
     c = next(c for c in doc.claims if c.budget == D("324.07"))
     old = c.execution_rate
     c.execution_rate = D("131.75")
     try:
-        f = [f for f in rules.check(doc) if f.id == "NARR-EXEC"]
+        f = [f for f in rules.check(doc) if f.id == "NARR.exec"]
         assert f and f[0].expected == D("130.76") and f[0].actual == D("131.75")
     finally:
         c.execution_rate = old

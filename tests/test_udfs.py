@@ -320,6 +320,14 @@ def test_sheet_name_is_valid_and_unique():
     assert udfs.sheet_name("Sheet", ["sheet", "Sheet_2"]) == "Sheet_3"
 
 
+def test_sheet_name_follows_the_writers_rules():
+    # the writer's rules (text.sheet_title): the full-width colon too, control characters dropped,
+    # and the names taken are not changed
+    taken = ["问题"]
+    assert udfs.sheet_name("部门：收支\x07总表") == "部门_收支总表"
+    assert udfs.sheet_name("问题", taken) == "问题_2" and taken == ["问题"]
+
+
 def test_excel_values_keeps_codes_as_text():
     rows = [["201", "03", Decimal("497.55"), "行政运行", "", None, "=1+1", 5], ["x"]]
     out = udfs.excel_values(rows)

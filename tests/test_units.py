@@ -51,7 +51,7 @@ def test_one_wrong_narrative_figure_against_yuan_tables_is_exactly_that_finding(
     narr = [f for f in check(import_pdf(path)) if f.id.startswith("NARR")]
     assert len(narr) == 1
     f = narr[0]
-    assert f.id == "NARR" and "社会保障和就业支出" in f.message and "395,012.34元" in f.message
+    assert f.id == "NARR.amount" and "社会保障和就业支出" in f.message and "395,012.34元" in f.message
     assert f.actual == D("39.60") and f.expected == D("39.501234")
 
 

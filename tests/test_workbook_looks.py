@@ -79,7 +79,7 @@ def test_each_finding_links_to_its_cell_and_shows_its_page(wb):
     assert split[3].value == 495.55 and split[4].value == 139.75 and split[7].value == "5"
     sheet, coord = split[6].hyperlink.location.split("!")
     assert sheet == f"'{SHEET}'" and wb[SHEET][coord].value == 495.55
-    assert ws.auto_filter.ref.startswith("A1:H")
+    assert ws.auto_filter.ref.startswith("A1:I")
 
 
 def test_tables_print_landscape_one_page_wide_with_their_header(wb):

@@ -31,7 +31,7 @@ VALUE_COLUMNS = DOCUMENT_COLUMNS + (
     "table", "table_kind", "table_title", "row", "row_code", "row_name", "level", "is_total",
     "col", "column", "value", "text", "unit", "page")
 FINDING_COLUMNS = DOCUMENT_COLUMNS + (
-    "rule_id", "kind", "severity", "message", "table", "row", "col", "page", "cells", "expected", "actual",
+    "rule_id", "kind", "family", "severity", "message", "table", "row", "col", "page", "cells", "expected", "actual",
     "tolerance")
 # a column header split into its printed levels ("“三公”经费/小计" -> ("“三公”经费", "小计"))
 HEADER_SEP = "/"
@@ -100,7 +100,7 @@ def finding_records(doc: Document, findings: Iterable[Finding]) -> Records:
         cells = "; ".join(f"{c.table} r{c.row + 1}c{c.col + 1}" + (f" p{c.page}" if c.page else "") for c in f.cells)
         for name, v in (
                 ("department", doc.department), ("year", doc.year), ("doc_kind", doc.kind),
-                ("rule_id", f.id), ("kind", f.kind), ("severity", f.severity), ("message", f.message),
+                ("rule_id", f.id), ("kind", f.kind), ("family", f.family), ("severity", f.severity), ("message", f.message),
                 ("table", first.table if first else None), ("row", first.row if first else None),
                 ("col", first.col if first else None), ("page", f.page or (first.page if first else None)),
                 ("cells", cells or None), ("expected", _number(f.expected)), ("actual", _number(f.actual)),

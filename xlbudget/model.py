@@ -230,6 +230,13 @@ class Finding:
     actual: Optional[Decimal] = None
     tolerance: Optional[Decimal] = None
     page: Optional[int] = None  # the PDF page, when no cell carries it
+    # the family of its rule (checks/registry.py KINDS: arithmetic, narrative, completeness, …), set
+    # by registry.finding; "extraction" for the importer's doubts; "" for a finding of no declared rule
+    family: str = ""
+
+    def __post_init__(self):
+        if not self.family and self.id.startswith(EXTRACTION_PREFIX):
+            self.family = EXTRACTION_FAMILY
 
     @property
     def kind(self) -> str:
@@ -240,6 +247,7 @@ class Finding:
         return {
             "id": self.id,
             "kind": self.kind,
+            "family": self.family,
             "severity": self.severity,
             "page": self.page,
             "message": self.message,
@@ -253,6 +261,7 @@ class Finding:
 
 
 EXTRACTION_PREFIX = "EXTRACT."
+EXTRACTION_FAMILY = "extraction"  # the family of the importer's doubts (registry.EXTRACTION)
 
 
 def extraction_warning(slug: str, message: str, cells: Optional[List[CellRef]] = None,

@@ -24,7 +24,7 @@ from xlbudget import catalogue
 from xlbudget.codes import CLASSES
 from xlbudget.model import FINAL, CellRef, Document, Table, table_keys
 from xlbudget.numbers import COMMON_UNIT, looks_numeric
-from xlbudget.vocabulary import GRAND_TOTAL_RE
+from xlbudget.vocabulary import GRAND_TOTAL_RE, squeeze
 
 # the totals shown for every document (总览, batch summary, compare 总览), in this order
 MAIN_SUBJECTS = [catalogue.INCOME_TOTAL, catalogue.EXPENSE_TOTAL, catalogue.BASIC, catalogue.PROJECT,
@@ -117,13 +117,9 @@ NUMBERING_RE = re.compile(
 )
 
 
-def _norm(s: Optional[str]) -> str:
-    return "".join((s or "").split())
-
-
 def norm_label(s: Optional[str]) -> str:
     """Name as a key: no spaces, no numbering (一、 1. （一） ①), full-width parentheses, no quotes."""
-    t = _norm(s).replace("(", "（").replace(")", "）")
+    t = squeeze(s).replace("(", "（").replace(")", "）")
     for ch in "“”\"'‘’":
         t = t.replace(ch, "")
     prev = None
@@ -134,7 +130,7 @@ def norm_label(s: Optional[str]) -> str:
 
 
 def is_label_text(text: str) -> bool:
-    t = _norm(text)
+    t = squeeze(text)
     return bool(t) and not looks_numeric(t) and t not in ("——", "—", "--", "-")
 
 
@@ -149,8 +145,8 @@ def _total_row(t: Table) -> Optional[int]:
     for i, r in enumerate(t.rows):
         if r.code:
             continue
-        first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
-        if GRAND_TOTAL_RE.match(first) or (r.is_total and GRAND_TOTAL_RE.match(_norm(r.name))):
+        first = next((squeeze(c.text) for c in r.cells if squeeze(c.text)), "")
+        if GRAND_TOTAL_RE.match(first) or (r.is_total and GRAND_TOTAL_RE.match(squeeze(r.name))):
             return i
     data = [i for i, r in enumerate(t.rows) if any(c.value is not None for c in r.cells)]
     if len(data) == 1:
@@ -161,7 +157,7 @@ def _total_row(t: Table) -> Optional[int]:
 def _col(t: Table, *rxs: str) -> Optional[int]:
     for rx in rxs:
         for j, c in enumerate(t.columns):
-            if re.search(rx, _norm(c).replace("“", "").replace("”", "")):
+            if re.search(rx, squeeze(c).replace("“", "").replace("”", "")):
                 return j
     return None
 
@@ -225,7 +221,7 @@ def _f10_running_costs(t: Table) -> Optional[Tuple[Decimal, int, int]]:
     total: Optional[Decimal] = None
     where: Optional[Tuple[int, int]] = None
     for i, r in enumerate(t.rows):
-        first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
+        first = next((squeeze(c.text) for c in r.cells if squeeze(c.text)), "")
         if start is None:
             if norm_label(first).startswith("机关运行经费") and all(c.value is None for c in r.cells):
                 start = i
@@ -366,7 +362,7 @@ def _lookup_in(t: Table, subject: str, final: bool) -> Optional[Tuple[Decimal, i
         if t.kind == "b11" or j is not None:
             ti = None
             for i, r in enumerate(t.rows):
-                first = next((_norm(c.text) for c in r.cells if _norm(c.text)), "")
+                first = next((squeeze(c.text) for c in r.cells if squeeze(c.text)), "")
                 if GRAND_TOTAL_RE.match(first):
                     ti = i
                     break
@@ -432,35 +428,37 @@ _SANGONG_PARTS = {
 
 # ----------------------------------------------------------------- quotable: every figure a narrative may quote
 
-def _head_total_row(t: Table) -> Optional[int]:
+def head_total_row(t: Table) -> Optional[int]:
     """The grand total row, found by its label in the first two cells (a coded row never is one)."""
     for i, r in enumerate(t.rows):
-        first = next((_norm(c.text) for c in r.cells[:2] if c.text.strip()), "")
+        first = next((squeeze(c.text) for c in r.cells[:2] if c.text.strip()), "")
         if not r.code and GRAND_TOTAL_RE.match(first):
             return i
     return None
 
 
-def _col_named(t: Table, *rxs: str) -> Optional[int]:
+def col_named(t: Table, *rxs: str) -> Optional[int]:
+    """The first column whose name (white space removed) matches one of ``rxs``, tried in order."""
     for rx in rxs:
         for j, c in enumerate(t.columns):
-            if re.search(rx, _norm(c)):
+            if re.search(rx, squeeze(c)):
                 return j
     return None
 
 
-def _find_label(t: Table, pattern: str, col: Optional[int] = None) -> Optional[Tuple[int, int]]:
+def find_label(t: Table, pattern: str, col: Optional[int] = None) -> Optional[Tuple[int, int]]:
+    """(row, column) of the first body cell (in column ``col``, if given) whose text matches ``pattern``."""
     rx = re.compile(pattern)
     for i, r in enumerate(t.rows):
         for j, c in enumerate(r.cells):
             if col is not None and j != col:
                 continue
-            if rx.search(_norm(c.text)):
+            if rx.search(squeeze(c.text)):
                 return i, j
     return None
 
 
-def _value_col_after(t: Table, i: int, j: int) -> Optional[int]:
+def value_col_after(t: Table, i: int, j: int) -> Optional[int]:
     """The column holding the value of a label cell: the first amount right of it, before
     the next label; failing that, the first amount-capable (blank) column right of it."""
     cells = t.rows[i].cells
@@ -481,10 +479,10 @@ def _label_pos(t: Optional[Table], pattern: str) -> Optional[Tuple[int, int]]:
     """(row, column) of the amount printed for a label."""
     if t is None:
         return None
-    pos = _find_label(t, pattern)
+    pos = find_label(t, pattern)
     if not pos:
         return None
-    k = _value_col_after(t, *pos)
+    k = value_col_after(t, *pos)
     return (pos[0], k) if k is not None else None
 
 
@@ -518,7 +516,7 @@ def quotable(doc: Document) -> Dict[str, List[Located]]:
     _sangong_targets(doc, add)
     b11 = doc.table("b11")
     if b11:
-        tot = _find_label(b11, r"^(部门合计|合计)$", col=0)
+        tot = find_label(b11, r"^(部门合计|合计)$", col=0)
         am = amount_cols(b11)
         if tot and am:
             add(catalogue.RUNNING, b11, tot[0], am[0])
@@ -540,13 +538,13 @@ def _spending_targets(doc: Document, refs: _Refs, add) -> None:
     for t, prefix in ((b03, ""), (b05, GENERAL_PREFIX)):
         if not t:
             continue
-        ti = _head_total_row(t)
-        jt = _col_named(t, r"/合计$", r"^合计$", r"本年支出合计", r"小计$", r"金额$")
+        ti = head_total_row(t)
+        jt = col_named(t, r"/合计$", r"^合计$", r"本年支出合计", r"小计$", r"金额$")
         if ti is None or jt is None:
             continue
         total = refs.ref(t, ti, jt)
         for subj in (catalogue.BASIC, catalogue.PROJECT):
-            j = _col_named(t, subj + "$")
+            j = col_named(t, subj + "$")
             if j is not None:
                 add(prefix + subj, t, ti, j, total)
                 if prefix:
@@ -556,13 +554,13 @@ def _spending_targets(doc: Document, refs: _Refs, add) -> None:
             if r.code and r.name:
                 for j in amount_cols(t):
                     if r.cells[j].value is not None:
-                        add(CODE_PREFIX + re.sub(r"支出$", "", _norm(r.name)), t, i, j, refs.ref(t, ti, j))
+                        add(CODE_PREFIX + re.sub(r"支出$", "", squeeze(r.name)), t, i, j, refs.ref(t, ti, j))
         # 类: "社会保障和就业支出47.36万元，占14.37%" — of the 合计, or of the 基本支出 column
         for i, r in enumerate(t.rows):
             if r.code and len(r.code) == 3 and r.name:
                 for j in amount_cols(t):
                     if r.cells[j].value is not None:
-                        add(_norm(r.name), t, i, j, refs.ref(t, ti, j))
+                        add(squeeze(r.name), t, i, j, refs.ref(t, ti, j))
 
 
 def _summary_class_targets(doc: Document, add) -> None:
@@ -572,7 +570,7 @@ def _summary_class_targets(doc: Document, add) -> None:
             continue
         for i, r in enumerate(tb.rows):
             for j, c in enumerate(r.cells):
-                m = re.match(r"^[一二三四五六七八九十]+、(.+支出)$", _norm(c.text))
+                m = re.match(r"^[一二三四五六七八九十]+、(.+支出)$", squeeze(c.text))
                 if m and m.group(1) in CLASS_NAMES:
                     for k in range(j + 1, len(r.cells)):
                         if r.cells[k].value is not None:
@@ -587,11 +585,11 @@ def _economic_targets(doc: Document, refs: _Refs, add) -> None:
     b06 = _first_of(doc, "T06")
     if not b06:
         return
-    ti = _head_total_row(b06)
-    jt = _col_named(b06, r"/合计$", r"^合计$")
+    ti = head_total_row(b06)
+    jt = col_named(b06, r"/合计$", r"^合计$")
     for subj in (catalogue.PERSONNEL, catalogue.PUBLIC_USE):
         if ti is not None:
-            j = _col_named(b06, subj + "$", subj)
+            j = col_named(b06, subj + "$", subj)
             if j is not None:
                 add(subj, b06, ti, j, refs.ref(b06, ti, jt) if jt is not None else None)
         pos = _label_pos(b06, f"^{subj}合计$")  # 决算 公开06: "人员经费合计 393.45"
@@ -606,10 +604,10 @@ def _sangong_targets(doc: Document, add) -> None:
         return
     am = amount_cols(b10)
     for subj, row_rx, col_rxs in _SANGONG_ROWS:
-        pos = _find_label(b10, row_rx, col=0)
+        pos = find_label(b10, row_rx, col=0)
         if pos and am:
             add(subj, b10, pos[0], am[0])
             continue
-        j = _col_named(b10, *col_rxs)
+        j = col_named(b10, *col_rxs)
         if j is not None and len(b10.rows) <= 3:
             add(subj, b10, 0, j)

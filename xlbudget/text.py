@@ -18,6 +18,7 @@ CUT_MARK = "…[截断]"  # appended where a text was cut to EXCEL_MAX_CHARS
 # characters XML 1.0 (and so .xlsx) cannot hold: C0 controls except tab/LF/CR, U+FFFE/U+FFFF, surrogates
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _FORMULA_LEAD = re.compile(r"^[\s]*[=+\-@]")  # what a spreadsheet may take for a formula (also CSV export)
+_BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")  # what a sheet name cannot hold (and the full-width colon)
 
 
 def _utf16_len(s: str) -> int:
@@ -52,3 +53,19 @@ def describe_cuts(cuts) -> str:
     """One line saying which cells (``'sheet'!A1``, as recorded by the writers) were cut."""
     return (f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
             f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
+
+
+def sheet_title(name: str, used: set) -> str:
+    """A valid, unique sheet name (Excel: 1-31 characters, none of []:*?/\\, no leading or trailing
+    apostrophe, unique ignoring case); ``used`` holds the names taken so far and is updated."""
+    base = _BAD_SHEET_CHARS.sub("_", safe_text(name)[0])
+    base = "".join(ch for ch in base if ch.isprintable()).strip().strip("'").strip() or "表"
+    base = base[:EXCEL_MAX_SHEET]
+    taken = {u.casefold() for u in used}
+    title, n = base, 2
+    while title.casefold() in taken:
+        suffix = f"_{n}"
+        title = base[:EXCEL_MAX_SHEET - len(suffix)] + suffix
+        n += 1
+    used.add(title)
+    return title

@@ -15,7 +15,8 @@ from xlbudget.checks.registry import ARITHMETIC, SUM_MESSAGE, declare, sum_rule
 from xlbudget.catalogue import KINDS
 from xlbudget.codes import parent_of
 from xlbudget.model import CellRef, Table
-from xlbudget.vocabulary import GRAND_TOTAL_RE
+from xlbudget.subjects import col_named, find_label, head_total_row, value_col_after
+from xlbudget.vocabulary import squeeze
 
 _Ctx = Context
 
@@ -42,10 +43,6 @@ ECON_CLASSES = {
 
 
 
-def _norm(s: str) -> str:
-    return "".join((s or "").split())
-
-
 # ---------------------------------------------------------------- helpers
 
 def _amount_cols(t: Table) -> List[int]:
@@ -54,14 +51,6 @@ def _amount_cols(t: Table) -> List[int]:
         if any(j < len(r.cells) and r.cells[j].value is not None for r in t.rows):
             out.append(j)
     return out
-
-
-def _total_row(t: Table) -> Optional[int]:
-    for i, r in enumerate(t.rows):
-        first = next((_norm(c.text) for c in r.cells[:2] if c.text.strip()), "")
-        if not r.code and GRAND_TOTAL_RE.match(first):
-            return i
-    return None
 
 
 def _group(col: str) -> str:
@@ -97,7 +86,7 @@ def _tree_checks(ctx: _Ctx, t: Table) -> List[Check]:
             terms = [ctx.ref(t, k, j) for k in kids]
             checks.append(Check("TREE.children-sum", "error", f"{t.rows[pi].code} {t.rows[pi].name or ''} = 下级科目之和 [{t.columns[j]}]",
                                 ctx.ref(t, pi, j), terms))
-    ti = _total_row(t)
+    ti = head_total_row(t)
     tops = [i for i, r in coded if len(r.code) == 3]
     if ti is not None and tops:
         for j in cols:
@@ -121,7 +110,7 @@ def _econ_tree_checks(ctx: _Ctx, t: Table) -> List[Check]:
     cols = [j for j in _amount_cols(t) if j != name_col]
     groups: List[Tuple[int, List[int]]] = []
     for i, r in enumerate(t.rows):
-        nm = _norm(r.cells[name_col].text)
+        nm = squeeze(r.cells[name_col].text)
         code = r.code
         is_class = nm in ECON_CLASSES and (not r.cells[1].text.strip() if len(r.cells) > 1 else True)
         if code and len(code) == 3:
@@ -133,9 +122,9 @@ def _econ_tree_checks(ctx: _Ctx, t: Table) -> List[Check]:
     groups = [g for g in groups if g[1]]
     for gi, kids in groups:
         for j in cols:
-            checks.append(Check("TREE.econ-items", "error", f"{_norm(t.rows[gi].cells[name_col].text)} = 明细之和 [{t.columns[j]}]",
+            checks.append(Check("TREE.econ-items", "error", f"{squeeze(t.rows[gi].cells[name_col].text)} = 明细之和 [{t.columns[j]}]",
                                 ctx.ref(t, gi, j), [ctx.ref(t, k, j) for k in kids]))
-    ti = _total_row(t)
+    ti = head_total_row(t)
     if ti is not None and groups:
         for j in cols:
             checks.append(Check("TREE.econ-total", "error", f"合计 = 各经济分类之和 [{t.columns[j]}]", ctx.ref(t, ti, j),
@@ -180,61 +169,33 @@ def _split_checks(ctx: _Ctx, t: Table) -> List[Check]:
             if r.cells[j].value is None and all(r.cells[k].value is None for k in sibs):
                 continue
             checks.append(Check("SPLIT.total-columns", "error",
-                                f"{r.code or _norm(r.name or '') or '行' + str(i + 1)}: {_leaf(c)} = " + " + ".join(_leaf(t.columns[k]) for k in sibs),
+                                f"{r.code or squeeze(r.name or '') or '行' + str(i + 1)}: {_leaf(c)} = " + " + ".join(_leaf(t.columns[k]) for k in sibs),
                                 ctx.ref(t, i, j), [ctx.ref(t, i, k) for k in sibs]))
         break
     return checks
-
-
-def _find_label(t: Table, pattern: str, col: Optional[int] = None) -> Optional[Tuple[int, int]]:
-    rx = re.compile(pattern)
-    for i, r in enumerate(t.rows):
-        for j, c in enumerate(r.cells):
-            if col is not None and j != col:
-                continue
-            if rx.search(_norm(c.text)):
-                return i, j
-    return None
-
-
-def _value_col_after(t: Table, i: int, j: int) -> Optional[int]:
-    """The column holding the value of a label cell: the first amount right of it, before
-    the next label; failing that, the first amount-capable (blank) column right of it."""
-    cells = t.rows[i].cells
-    for k in range(j + 1, len(cells)):
-        if cells[k].value is not None:
-            return k
-        if cells[k].text.strip() and not re.match(r"^[\d.,-]*$", cells[k].text.strip()) and not cells[k].is_dash:
-            break
-    for k in range(j + 1, len(t.rows[i].cells)):
-        if t.rows[i].cells[k].value is not None or re.search(r"金额|合计|\d{4}年|预算数|决算数|小计", t.columns[k] or ""):
-            if t.rows[i].cells[k].value is None and t.rows[i].cells[k].text.strip() and not re.match(r"^[\d.,-]*$", t.rows[i].cells[k].text):
-                return None
-            return k
-    return None
 
 
 @sum_rule("SUMMARY.income-items", tables=SUMMARY_TABLES, describe="收支总表: 本年收入合计 = the income items")
 def _summary_checks(ctx: _Ctx, t: Table) -> List[Check]:
     """收支总表: income items, expense 类, 本年收入合计 = 本年支出合计, 收入总计 = 支出总计."""
     checks: List[Check] = []
-    inc_tot = _find_label(t, r"^本年收入合计$|^(本年|当年)收入小计$") or _find_label(t, r"^收入合计$")
-    exp_tot = _find_label(t, r"^本年支出合计$|^(本年|当年)支出小计$") or _find_label(t, r"^支出合计$")
-    grand_in = _find_label(t, r"^收入总计$") or (_find_label(t, r"^收入合计$") if inc_tot and _norm(t.rows[inc_tot[0]].cells[inc_tot[1]].text) != "收入合计" else None)
-    grand_out = _find_label(t, r"^支出总计$") or (_find_label(t, r"^支出合计$") if exp_tot and _norm(t.rows[exp_tot[0]].cells[exp_tot[1]].text) != "支出合计" else None)
+    inc_tot = find_label(t, r"^本年收入合计$|^(本年|当年)收入小计$") or find_label(t, r"^收入合计$")
+    exp_tot = find_label(t, r"^本年支出合计$|^(本年|当年)支出小计$") or find_label(t, r"^支出合计$")
+    grand_in = find_label(t, r"^收入总计$") or (find_label(t, r"^收入合计$") if inc_tot and squeeze(t.rows[inc_tot[0]].cells[inc_tot[1]].text) != "收入合计" else None)
+    grand_out = find_label(t, r"^支出总计$") or (find_label(t, r"^支出合计$") if exp_tot and squeeze(t.rows[exp_tot[0]].cells[exp_tot[1]].text) != "支出合计" else None)
     if inc_tot:
         i, j = inc_tot
-        k = _value_col_after(t, i, j)
-        items = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[a].cells[j].text))]
+        k = value_col_after(t, i, j)
+        items = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", squeeze(t.rows[a].cells[j].text))]
         if k is not None and items:
             checks.append(Check("SUMMARY.income-items", "error", "本年收入合计 = 各项收入之和", ctx.ref(t, i, k), [ctx.ref(t, a, k) for a in items]))
     if exp_tot:
         i, j = exp_tot
-        k = _value_col_after(t, i, j)
-        items = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[a].cells[j].text))]
+        k = value_col_after(t, i, j)
+        items = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", squeeze(t.rows[a].cells[j].text))]
         # a second expense grouping (支出用途: 基本支出 / 项目支出 ...) printed in another label column
         for j2 in range(j + 1, t.n_cols):
-            items2 = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[a].cells[j2].text))]
+            items2 = [a for a in range(i) if re.match(r"^[一二三四五六七八九十]+、", squeeze(t.rows[a].cells[j2].text))]
             if len(items2) >= 2 and k is not None:
                 k2 = next((x for x in range(j2 + 1, t.n_cols) if any(t.rows[a].cells[x].value is not None for a in items2)), None)
                 if k2 is not None:
@@ -266,26 +227,26 @@ def _summary_checks(ctx: _Ctx, t: Table) -> List[Check]:
                 r = t.rows[a]
                 if r.cells[k].value is None and r.cells[cur].value is None and r.cells[carry].value is None:
                     continue
-                checks.append(Check("SPLIT.current-carry", "error", f"{_norm(r.cells[j].text)}: 合计 = 当年预算安排 + 上年结转安排",
+                checks.append(Check("SPLIT.current-carry", "error", f"{squeeze(r.cells[j].text)}: 合计 = 当年预算安排 + 上年结转安排",
                                     ctx.ref(t, a, k), [ctx.ref(t, a, cur), ctx.ref(t, a, carry)]))
             if inc_tot:
                 ii, ij = inc_tot
-                ik = _value_col_after(t, ii, ij)
+                ik = value_col_after(t, ii, ij)
                 if ik is not None:
                     checks.append(Check("BALANCE.income-expense", "error", "本年收入合计 = 本年支出合计（当年预算安排）",
                                         ctx.ref(t, ii, ik), [ctx.ref(t, i, cur)]))
         elif inc_tot and k is not None and t.kind.startswith("b") and not _has_carry(t):
             ii, ij = inc_tot
-            ik = _value_col_after(t, ii, ij)
+            ik = value_col_after(t, ii, ij)
             if ik is not None:
                 checks.append(Check("BALANCE.income-expense", "error", "本年收入合计 = 本年支出合计", ctx.ref(t, ii, ik), [ctx.ref(t, i, k)]))
     # 总计 rows: "收入总计"/"支出总计", or "总计" on each side (决算总表)
     if not grand_in and inc_tot:
-        grand_in = _find_label(t, r"^总计$", col=inc_tot[1])
+        grand_in = find_label(t, r"^总计$", col=inc_tot[1])
     if not grand_out and exp_tot:
-        grand_out = _find_label(t, r"^总计$", col=exp_tot[1])
-    k1 = _value_col_after(t, *grand_in) if grand_in else None
-    k2 = _value_col_after(t, *grand_out) if grand_out else None
+        grand_out = find_label(t, r"^总计$", col=exp_tot[1])
+    k1 = value_col_after(t, *grand_in) if grand_in else None
+    k2 = value_col_after(t, *grand_out) if grand_out else None
     if k1 is not None and k2 is not None:
         checks.append(Check("BALANCE.grand-totals", "error", "收入总计 = 支出总计", ctx.ref(t, grand_in[0], k1),
                             [ctx.ref(t, grand_out[0], k2)]))
@@ -294,13 +255,13 @@ def _summary_checks(ctx: _Ctx, t: Table) -> List[Check]:
         if not tot or not grand or kg is None or grand[0] <= tot[0]:
             continue
         ti, tj = tot
-        tk = _value_col_after(t, ti, tj)
+        tk = value_col_after(t, ti, tj)
         if tk is None:
             continue
         gj = grand[1]
         lines = [x for x in range(ti + 1, grand[0])
-                 if re.search(r"结转|结余|结存|非财政拨款", _norm(t.rows[x].cells[gj].text))
-                 and not re.match(r"^[一二三四五六七八九十]+、", _norm(t.rows[x].cells[gj].text))]
+                 if re.search(r"结转|结余|结存|非财政拨款", squeeze(t.rows[x].cells[gj].text))
+                 and not re.match(r"^[一二三四五六七八九十]+、", squeeze(t.rows[x].cells[gj].text))]
         checks.append(Check("BALANCE.carry-over", "error", f"{side}总计 = 本年{side}合计 + 结转结余",
                             ctx.ref(t, grand[0], kg),
                             [ctx.ref(t, ti, tk)] + [ctx.ref(t, x, kg) for x in lines]))
@@ -325,7 +286,7 @@ def _has_carry(t: Table) -> bool:
     """Does a 收支总表 print a non-zero carry-over (上年结转 / 年初结转和结余)?"""
     for r in t.rows:
         for j, c in enumerate(r.cells):
-            if re.search(r"上年.*结转|年初结转|结转和结余", _norm(c.text)):
+            if re.search(r"上年.*结转|年初结转|结转和结余", squeeze(c.text)):
                 if any(x.value for x in r.cells[j + 1:j + 2]) or any(x.value for x in r.cells if x.value):
                     return True
     return False
@@ -337,7 +298,7 @@ def _sangong_checks(ctx: _Ctx, t: Table) -> List[Check]:
     """合计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费; 公务用车 = 购置费 + 运行费."""
     checks: List[Check] = []
     # wide layout: one column each, possibly in groups (预算数 / 决算数, “三公”经费 / 会议费 …)
-    names = [_norm(c) for c in t.columns]
+    names = [squeeze(c) for c in t.columns]
     # rect-drawn headers cut words into pieces ("因公出/国（境）/费"): match on the joined text
     flat = lambda r: r.replace("/", "")  # noqa: E731
     prefixes: List[str] = []
@@ -397,7 +358,7 @@ def _sangong_checks(ctx: _Ctx, t: Table) -> List[Check]:
     # tall layout: rows named 合计 / 因公出国（境）费 / 公务用车购置及运行费 / 公务接待费
     rows = {}
     for i, r in enumerate(t.rows):
-        nm = _norm(r.cells[0].text)
+        nm = squeeze(r.cells[0].text)
         for key, rx in (("tot", r"^(合计|“?三公”?经费合计)"), ("abroad", r"因公出国"), ("car", r"公务用车购置及运行"),
                         ("recv", r"公务接待"), ("buy", r"购置费$"), ("run", r"运行(维护)?费$")):
             if re.search(rx, nm) and key not in rows:
@@ -426,7 +387,7 @@ def _units_checks(ctx: _Ctx, t: Table) -> List[Check]:
     checks: List[Check] = []
     if sum(1 for r in t.rows if r.code) >= 2:  # by economic code (Jiangsu layout): TREE checks it
         return checks
-    tot = _find_label(t, r"^(部门合计|合计)$", col=0)
+    tot = find_label(t, r"^(部门合计|合计)$", col=0)
     if not tot:
         return checks
     i = tot[0]
@@ -439,14 +400,6 @@ def _units_checks(ctx: _Ctx, t: Table) -> List[Check]:
     return checks
 
 
-def _col_named(t: Table, *rxs: str) -> Optional[int]:
-    for rx in rxs:
-        for j, c in enumerate(t.columns):
-            if re.search(rx, _norm(c)):
-                return j
-    return None
-
-
 @sum_rule("TIE.income-expense", tables=("b02", "b03"), scope="document",
           describe="收入总表 合计 (+ 上年结转) = 支出总表 合计, per code and total")
 def _tie_checks(ctx: _Ctx) -> List[Check]:
@@ -456,9 +409,9 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
     b02, b03, b05, b06 = doc.table("b02"), doc.table("b03"), doc.table("b05"), doc.table("b06")
     # b02 vs b03 per code: 收入 合计 (+ 上年结转) = 支出 合计
     if b02 and b03:
-        c2 = _col_named(b02, r"/合计$", r"^合计$")
-        carry = _col_named(b02, r"上年结转")
-        c3 = _col_named(b03, r"/合计$", r"^合计$")
+        c2 = col_named(b02, r"/合计$", r"^合计$")
+        carry = col_named(b02, r"上年结转")
+        c3 = col_named(b03, r"/合计$", r"^合计$")
         if c2 is not None and c3 is not None:
             by_code: Dict[str, int] = {}
             totals: Dict[str, int] = {}  # total rows by their label
@@ -466,10 +419,10 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
                 if r3.code:
                     by_code.setdefault(r3.code, k)
                 if r3.is_total and r3.cells:
-                    totals.setdefault(_norm(r3.cells[0].text), k)
+                    totals.setdefault(squeeze(r3.cells[0].text), k)
             for i, r in enumerate(b02.rows):
                 key = r.code
-                i3 = by_code.get(key) if key else (totals.get(_norm(r.cells[0].text)) if r.is_total and r.cells else None)
+                i3 = by_code.get(key) if key else (totals.get(squeeze(r.cells[0].text)) if r.is_total and r.cells else None)
                 if i3 is None:
                     continue
                 terms = [ctx.ref(b02, i, c2)] + ([ctx.ref(b02, i, carry)] if carry is not None and carry != c2 else [])
@@ -477,10 +430,10 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
                                     ctx.ref(b03, i3, c3), terms))
     # b05 基本支出 合计 = b06 合计
     if b05 and b06:
-        j5 = _col_named(b05, r"基本支出")
-        t5 = _total_row(b05)
-        t6 = _total_row(b06)
-        j6 = _col_named(b06, r"/合计$", r"^合计$")
+        j5 = col_named(b05, r"基本支出")
+        t5 = head_total_row(b05)
+        t6 = head_total_row(b06)
+        j6 = col_named(b06, r"/合计$", r"^合计$")
         if j6 is None:
             am = _amount_cols(b06)
             j6 = am[0] if am else None
@@ -491,24 +444,24 @@ def _tie_checks(ctx: _Ctx) -> List[Check]:
     b04 = doc.table("b04") or doc.table("f04")
     if b05 is None:
         b05 = doc.table("f05")
-    carry_pos = _find_label(b04, r"上年.*结转") if b04 else None
+    carry_pos = find_label(b04, r"上年.*结转") if b04 else None
     has_carry = False
     if carry_pos:
         i, j = carry_pos
         has_carry = any(c.value for c in b04.rows[i].cells[j + 1:j + 2])
     if b04 and b05 and not has_carry:
-        jb = _col_named(b04, r"一般公共预算$", r"一般公共预算财政拨款$")
-        j5 = _col_named(b05, r"/合计$", r"^合计$", r"小计$")
+        jb = col_named(b04, r"一般公共预算$", r"一般公共预算财政拨款$")
+        j5 = col_named(b05, r"/合计$", r"^合计$", r"小计$")
         if jb is not None and j5 is not None:
             for i, r in enumerate(b04.rows):
-                label_cols = [x for x, c in enumerate(b04.columns) if re.search(r"支出/项目$|^项目$", _norm(c))]
+                label_cols = [x for x, c in enumerate(b04.columns) if re.search(r"支出/项目$|^项目$", squeeze(c))]
                 for cell_j in label_cols[-1:] or [2]:
                     if cell_j >= len(r.cells):
                         continue
-                    nm = re.sub(r"^[一二三四五六七八九十]+、", "", _norm(r.cells[cell_j].text))
+                    nm = re.sub(r"^[一二三四五六七八九十]+、", "", squeeze(r.cells[cell_j].text))
                     if not nm or r.cells[jb].value is None:
                         continue
-                    r5 = next((k for k, x in enumerate(b05.rows) if x.code and len(x.code) == 3 and _norm(x.name or "") == nm), None)
+                    r5 = next((k for k, x in enumerate(b05.rows) if x.code and len(x.code) == 3 and squeeze(x.name or "") == nm), None)
                     if r5 is not None:
                         checks.append(Check("TIE.fiscal-general", "error", f"{nm}: 财政拨款收支总表 = 一般公共预算支出表",
                                             ctx.ref(b04, i, jb), [ctx.ref(b05, r5, j5)]))
@@ -538,16 +491,16 @@ def _label_ref(ctx: _Ctx, t: Optional[Table], pattern: str, col_rx: Optional[str
     """The amount printed for a label (optionally in the column whose name matches ``col_rx``)."""
     if t is None:
         return None
-    pos = _find_label(t, pattern)
+    pos = find_label(t, pattern)
     if not pos:
         return None
     i, j = pos
     if col_rx:
-        k = _col_named(t, col_rx)
+        k = col_named(t, col_rx)
         if k is None or k <= j:
             return None
     else:
-        k = _value_col_after(t, i, j)
+        k = value_col_after(t, i, j)
     return ctx.ref(t, i, k) if k is not None else None
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, List, Tuple
 
-from xlbudget.checks.arithmetic import _col_named
 from xlbudget.checks.engine import Context, RatioCheck
 from xlbudget.checks.perf import (execution_rate_bounds, grade_of, norm_project, read_self_evaluation,
                                   read_target_form)
 from xlbudget.checks.registry import PERFORMANCE, finding, ratio_rule, rule, sum_rule
 from xlbudget.model import Document, Finding
 from xlbudget.numbers import Tolerance, fmt, half_ulp
+from xlbudget.subjects import col_named
 
 # a 元 figure converted to 万元 is exact to half a 元: 0.00005 万元
 _YUAN_IN_WAN_HALF = Decimal("0.00005")
@@ -81,7 +81,7 @@ def _tie(doc: Document) -> List[Finding]:
     b12 = doc.table("b12")
     if b12 is None:
         return out
-    jt = _col_named(b12, r"^合计$", r"/合计$")
+    jt = col_named(b12, r"^合计$", r"/合计$")
     by_name = {}
     for i, r in enumerate(b12.rows):
         if r.cells and jt is not None and r.cells[jt].value is not None:

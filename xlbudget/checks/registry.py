@@ -26,16 +26,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from xlbudget.model import CellRef, Document, Finding
+from xlbudget.model import EXTRACTION_FAMILY, CellRef, Document, Finding
 
-# the families of rules (Finding.kind for findings that come from a rule)
+# the families of rules (Finding.family of the findings a rule makes)
 ARITHMETIC = "arithmetic"
 NARRATIVE = "narrative"
 COMPLETENESS = "completeness"
 CONSISTENCY = "consistency"
 WORDING = "wording"
 PERFORMANCE = "performance"
-EXTRACTION = "extraction"
+EXTRACTION = EXTRACTION_FAMILY  # the importer's doubts (EXTRACT.*: model.extraction_warning)
 KINDS = (ARITHMETIC, NARRATIVE, COMPLETENESS, CONSISTENCY, WORDING, PERFORMANCE, EXTRACTION)
 
 SEVERITIES = ("error", "warning", "info")
@@ -136,7 +136,7 @@ def finding(rule_id: str, cells: Sequence[CellRef] = (), page: Optional[int] = N
         page = next((c.page for c in cells if c.page), None)
     message = r.message.format(expected=expected, actual=actual, tolerance=tolerance, **fields)
     return Finding(id=r.id, severity=r.severity, message=message, cells=list(cells), page=page,
-                   expected=expected, actual=actual, tolerance=tolerance)
+                   expected=expected, actual=actual, tolerance=tolerance, family=r.kind)
 
 
 def run_declared(doc: Document, kinds: Sequence[str] = ()) -> List[Finding]:

@@ -14,17 +14,35 @@ from xlbudget.codes import CLASSES
 from xlbudget.model import CellRef, Document, Finding
 from xlbudget.numbers import (COMMON_UNIT, Tolerance, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_bounds,
                                printed_percent_ok, to_wan)
-from xlbudget.checks import arithmetic, narrative_ids, performance  # noqa: F401  (the families declare their rules)
-from xlbudget.checks.arithmetic import _norm
+from xlbudget.checks import arithmetic, performance  # noqa: F401  (the families declare their rules)
 from xlbudget.checks.engine import (AnyCheck, Check, Context, RatioCheck, build_checks, evaluate,  # noqa: F401
                                     failed_finding)
-from xlbudget.checks.registry import REGISTRY, run_declared
+from xlbudget.checks.registry import NARRATIVE, REGISTRY, declare, finding, run_declared
 from xlbudget.subjects import quotable
+from xlbudget.vocabulary import squeeze
 
 CLASS_NAMES = set(CLASSES.values())
 _Ctx = Context
 
 # ---------------------------------------------------------------- narrative
+
+# the narrative rules: their findings are made by :func:`narrative_findings` below (``{on}``: the
+# page of the claim); the share a table contradicts also gets a live formula in 校验 (:func:`share_checks`)
+declare("NARR.amount", kind=NARRATIVE, severity="warning", message="叙述（第{on}页）称{subject} {amount}万元，表中为 {table}{others}",
+        describe="a narrative amount against every table cell it may be quoted from (the narrative's 万元 against "
+                 "a table printed in 元, 千元 or 亿元 after conversion, each figure exact to half a unit of its own "
+                 "printed unit); claims scoped to another fund (政府性基金…) or to 绩效 coverage are not compared "
+                 "with the table of the same name")
+declare("NARR.share", kind=NARRATIVE, severity="warning", message="叙述（第{on}页）称{subject}占{actual}%，按表计算为 {expected}%",
+        describe="a narrative 占% against the amount cell over its total, within the interval the rounded "
+                 "figures allow", formula="ratio")
+declare("NARR.rate", kind=NARRATIVE, severity="warning",
+        message="叙述（第{on}页）{subject}{amount}万元，比上年{direction}{change}万元，但增减率 {actual}% 与 "
+                "{signed_change}/{prev} = {expected}% 不符",
+        describe="增减额 against 增减率 of the same sentence (last year = amount − change)")
+declare("NARR.exec", kind=NARRATIVE, severity="warning",
+        message="叙述（第{on}页）{subject}年初预算{budget}万元、决算{amount}万元，称完成年初预算的{actual}%，应为 {expected}%",
+        describe="完成年初预算的% against 决算 / 年初预算 of the same sentence")
 
 Target = Tuple[CellRef, Optional[CellRef]]  # (cell with the amount, cell of the total it is a share of)
 
@@ -79,11 +97,9 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             if prev > 0:
                 lo, hi = _share_bounds(abs(c.change), prev)
                 if not printed_percent_ok(abs(c.change_rate), lo, hi, change_rate=True):
-                    findings.append(Finding("NARR-RATE", "warning",
-                                            f"叙述（第{c.page}页）{_subject_label(c.subject)}{fmt(c.amount)}万元，比上年"
-                                            f"{'增加' if c.change >= 0 else '减少'}{fmt(abs(c.change))}万元，"
-                                            f"但增减率 {c.change_rate}% 与 {fmt(c.change)}/{fmt(prev)} = "
-                                            f"{(c.change / prev * 100).quantize(Decimal('0.01'))}% 不符",
+                    findings.append(finding("NARR.rate", page=c.page, on=c.page, subject=_subject_label(c.subject),
+                                            amount=fmt(c.amount), direction="增加" if c.change >= 0 else "减少",
+                                            change=fmt(abs(c.change)), signed_change=fmt(c.change), prev=fmt(prev),
                                             expected=(c.change / prev * 100).quantize(Decimal("0.01")),
                                             actual=c.change_rate))
         # 完成年初预算的 R% = 决算 / 年初预算
@@ -91,11 +107,10 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             lo, hi = _share_bounds(c.amount, c.budget)
             if not printed_percent_ok(c.execution_rate, lo, hi):
                 exp = (c.amount / c.budget * 100).quantize(Decimal("0.01"))
-                findings.append(Finding("NARR-EXEC", "warning",
-                                        f"叙述（第{c.page}页）{_subject_label(c.subject)}年初预算{fmt(c.budget)}万元、决算{fmt(c.amount)}万元，"
-                                        f"称完成年初预算的{c.execution_rate}%，应为 {exp}%",
-                                        expected=exp, actual=c.execution_rate))
-        key = _norm(c.subject)
+                findings.append(finding("NARR.exec", page=c.page, on=c.page, subject=_subject_label(c.subject),
+                                        budget=fmt(c.budget), amount=fmt(c.amount), expected=exp,
+                                        actual=c.execution_rate))
+        key = squeeze(c.subject)
         if c.scope in ("一般公共预算", "财政拨款") and "一般公共预算:" + key in targets:
             key = "一般公共预算:" + key
         elif c.scope:
@@ -118,11 +133,10 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
             ref, _, v, err, unit = cands[0]
             tol = err + half_ulp(c.amount)
             others = "、".join(_in_unit(x[2], x[4], ctx.value(x[0])) for x in cands[1:] if x[2] != v)
-            findings.append(Finding("NARR", "warning",
-                                    f"叙述（第{c.page}页）称{_subject_label(c.subject)} {fmt(c.amount)}万元，"
-                                    f"表中为 {_in_unit(v, unit, ctx.value(ref))}"
-                                    + (f"（或 {others}）" if others else ""),
-                                    cells=[x[0] for x in cands], expected=v, actual=c.amount, tolerance=tol))
+            findings.append(finding("NARR.amount", [x[0] for x in cands], page=c.page, on=c.page,
+                                    subject=_subject_label(c.subject), amount=fmt(c.amount),
+                                    table=_in_unit(v, unit, ctx.value(ref)), others=f"（或 {others}）" if others else "",
+                                    expected=v, actual=c.amount, tolerance=tol))
             continue
         if c.share is not None:
             shares = []
@@ -133,11 +147,9 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
                     shares.append((printed_percent_ok(c.share, lo, hi), v, tv, ref, total_ref))
             if shares and not any(ok for ok, *_ in shares):
                 _, v, tv, ref, total_ref = shares[0]
-                findings.append(Finding("NARR-SHARE", "warning",
-                                        f"叙述（第{c.page}页）称{_subject_label(c.subject)}占{c.share}%，按表计算为 "
-                                        f"{(v / tv * 100).quantize(Decimal('0.01'))}%",
-                                        cells=[ref, total_ref], expected=(v / tv * 100).quantize(Decimal("0.01")),
-                                        actual=c.share))
+                findings.append(finding("NARR.share", [ref, total_ref], page=c.page, on=c.page,
+                                        subject=_subject_label(c.subject),
+                                        expected=(v / tv * 100).quantize(Decimal("0.01")), actual=c.share))
     return findings
 
 
@@ -172,7 +184,7 @@ def share_checks(narrative: Sequence[Finding]) -> List[RatioCheck]:
     """The narrative's shares the tables contradict, as live formulas: the printed 占% against
     the amount cell over the total cell (both in one table, so its unit cancels)."""
     return [share_check(f.id, f.message, f.cells[0], f.cells[1], f.actual) for f in narrative
-            if f.id in ("NARR-SHARE", "NARR.share") and len(f.cells) == 2 and f.actual is not None]
+            if f.id == "NARR.share" and len(f.cells) == 2 and f.actual is not None]
 
 
 def share_check(rule_id: str, label: str, amount: CellRef, total: CellRef, printed: Decimal) -> RatioCheck:

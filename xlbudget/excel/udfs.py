@@ -49,11 +49,11 @@ from xlbudget.codes import code_text, level_of, parent_of, rebuild_codes
 from xlbudget.model import CellRef, Document, Finding, XlbudgetError
 from xlbudget.numbers import consistent, parse_amount, tolerance
 from xlbudget.checks.rules import sum_check
-from xlbudget.text import excel_text
+from xlbudget.text import excel_text, sheet_title
+from xlbudget.vocabulary import LEVEL_NAMES
 
 CATEGORY = "xlbudget"
 CHECKS_HEADER = ["id", "severity", "message", "cells"]
-LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
 PDF_NAME = "XLB_PDF"  # workbook name holding the PDF path for the import macro
 FINDINGS_SHEET = "问题"  # as in the workbook writer (校验 there holds the live check formulas)
 
@@ -539,20 +539,10 @@ def XLB_FINDINGS(path, caller=None):
 
 # ---------------------------------------------------------------- import into the active workbook (pure part)
 
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
 def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
-    """A valid, unique Excel sheet name (31 chars, no []:*?/\\, case-insensitive unique)."""
-    base = _BAD_SHEET_CHARS.sub("_", name).strip("'") or "Sheet"
-    base = base[:31]
-    lower = {t.lower() for t in taken}
-    cand, n = base, 2
-    while cand.lower() in lower:
-        suffix = f"_{n}"
-        cand = base[: 31 - len(suffix)] + suffix
-        n += 1
-    return cand
+    """A valid, unique Excel sheet name (31 chars, no []:*?/\\, case-insensitive unique): the
+    writer's :func:`~xlbudget.text.sheet_title`, ``taken`` left as it is."""
+    return sheet_title(name, set(taken))
 
 
 def _cell_out(cell) -> Any:

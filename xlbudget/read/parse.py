@@ -19,7 +19,7 @@ from xlbudget.numbers import looks_numeric, parse_amount
 from xlbudget.read.raw import Fragment, RawDocument, TextLine
 from xlbudget.settings import StitchSettings
 from xlbudget.read.stitch import LogicalTable, group_tables, is_page_furniture
-from xlbudget.vocabulary import EMPTY_TABLE_RE, ORG_SUFFIX_RE, TOTAL_RE, UNIT_RE, YEAR_RE
+from xlbudget.vocabulary import EMPTY_TABLE_RE, LEVEL_NAMES, ORG_SUFFIX_RE, TOTAL_RE, UNIT_RE, YEAR_RE
 
 DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|单\s*位|金额单位|$)")
 LABEL_RE = re.compile(r"^(预算公开表\s*\d+|公开\s*\d+\s*表|表[一二三四五六七八九十]+|附表\s*\d+|部门公开表\s*\d+)")
@@ -384,7 +384,7 @@ def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Tabl
     return t
 
 
-SPLIT_HEADS = ("类", "款", "项")
+SPLIT_HEADS = tuple(LEVEL_NAMES[k] for k in sorted(LEVEL_NAMES))  # 类, 款, 项: the heads of a split code
 # a 款 / 项 piece printed in a column of its own: two digits, zero-padded ("06", "01", "99")
 PIECE_RE = re.compile(r"^\d{2}$")
 

@@ -19,6 +19,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from xlbudget.compare.core import (ADDED, BASE_ZERO, BUDGET_ZERO, MAIN_SUBJECTS, REMOVED, Change, Comparison, Ratio,
                                    TableComparison)
+from xlbudget.vocabulary import LEVEL_NAMES
 from xlbudget.write.workbook import (AMOUNT_FORMAT as NUM_FMT, MAX_WIDTH, display_width, east_asian_workbook, font,
                                      print_setup)
 
@@ -173,7 +174,7 @@ def _write_items(ws, comp: Comparison, tc: TableComparison, top: int, with_code:
         if with_code:
             _text(ws, r, 1, it.code or "")
             _text(ws, r, 2, ("  " * ((it.level or 1) - 1)) + it.name if it.code else it.name)
-            _text(ws, r, 3, {1: "类", 2: "款", 3: "项"}.get(it.level or 0, "") if it.code and len(it.code) in (3, 5, 7) else "")
+            _text(ws, r, 3, LEVEL_NAMES.get(it.level or 0, "") if it.code and len(it.code) in (3, 5, 7) else "")
         else:
             _text(ws, r, 1, it.name)
         if it.is_total:

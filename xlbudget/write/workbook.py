@@ -27,8 +27,8 @@ from xlbudget import __version__
 from xlbudget import catalogue as classify
 from xlbudget.checks import rules
 from xlbudget.numbers import Tolerance, parse_amount
-from xlbudget.vocabulary import is_total_label
-from xlbudget.model import (EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
+from xlbudget.vocabulary import LEVEL_NAMES, is_total_label
+from xlbudget.model import (EXTRACTION_FAMILY, EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
                     Row, Table, extraction_warning, table_keys)
 
 META_SHEET = "元数据"
@@ -38,10 +38,9 @@ FINDING_SHEET = "问题"
 OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
 ROW_KEY_COL = "行号"  # the last column of a table sheet: the row's position in the document (see Layout)
-_BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")
 # the safe-text rules live in the pure module text.py (the xlwings paths use them too)
 from xlbudget.text import (CUT_MARK, EXCEL_MAX_CHARS, EXCEL_MAX_SHEET, _FORMULA_LEAD, _XML_ILLEGAL,  # noqa: E402,F401
-                   _utf16_len, safe_text)
+                   _utf16_len, safe_text, sheet_title)
 
 
 def text_cell(ws, row: int, col: int, text):
@@ -60,22 +59,6 @@ def text_cell(ws, row: int, col: int, text):
             wb.xlb_cut = []
         wb.xlb_cut.append(f"'{ws.title}'!{c.coordinate}")
     return c
-
-
-def sheet_title(name: str, used: set) -> str:
-    """A valid, unique sheet name (Excel: 1-31 characters, none of []:*?/\\, no leading or trailing
-    apostrophe, unique ignoring case); ``used`` holds the names taken so far and is updated."""
-    base = _BAD_SHEET_CHARS.sub("_", safe_text(name)[0])
-    base = "".join(ch for ch in base if ch.isprintable()).strip().strip("'").strip() or "表"
-    base = base[:EXCEL_MAX_SHEET]
-    taken = {u.casefold() for u in used}
-    title, n = base, 2
-    while title.casefold() in taken:
-        suffix = f"_{n}"
-        title = base[:EXCEL_MAX_SHEET - len(suffix)] + suffix
-        n += 1
-    used.add(title)
-    return title
 
 
 def _col_letter(n: int) -> str:
@@ -381,7 +364,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
             if r.code:
                 _text_cell(ws, er, base + 1, r.code)
             if r.level:
-                ws.cell(row=er, column=base + 2, value={1: "类", 2: "款", 3: "项"}.get(r.level, str(r.level)))
+                ws.cell(row=er, column=base + 2, value=LEVEL_NAMES.get(r.level, str(r.level)))
             if r.page:
                 ws.cell(row=er, column=base + 3, value=r.page)
             ws.cell(row=er, column=layout.key_col[key], value=row_key(i))
@@ -490,7 +473,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
 
     # --- findings
     ws = wb.create_sheet(FINDING_SHEET)
-    heads = ["规则", "严重性", "说明", "表列值", "应为", "容差", "单元格", "页码"]
+    heads = ["规则", "严重性", "说明", "表列值", "应为", "容差", "单元格", "页码", "类别"]
     for j, h in enumerate(heads, start=1):
         c = ws.cell(row=1, column=j, value=h)
         c.font, c.fill = bold, grey
@@ -505,6 +488,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
         pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
         _text_cell(ws, i, 8, ",".join(map(str, pages)))
+        _text_cell(ws, i, 9, f.family)
     cuts = getattr(wb, "xlb_cut", [])
     if cuts:  # the visible marker is in the cells; the list travels with the workbook as a doubt
         i = len(findings) + 2
@@ -512,6 +496,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         _text_cell(ws, i, 2, "warning")
         _text_cell(ws, i, 3, f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
                              f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
+        _text_cell(ws, i, 9, EXTRACTION_FAMILY)
     ws.column_dimensions["C"].width = 90
     ws.column_dimensions["G"].width = 40
     _finding_sheet_looks(ws, layout, findings)
@@ -542,9 +527,9 @@ def _finding_sheet_looks(ws, layout: Layout, findings) -> None:
     from openpyxl.styles import PatternFill
 
     last = 1 + max(1, ws.max_row - 1)
-    ws.conditional_formatting.add(f"A2:H{last}", FormulaRule(formula=['$B2="error"'],
+    ws.conditional_formatting.add(f"A2:I{last}", FormulaRule(formula=['$B2="error"'],
                                                              fill=PatternFill("solid", bgColor=FAIL_FILL)))
-    ws.auto_filter.ref = f"A1:H{last}"
+    ws.auto_filter.ref = f"A1:I{last}"
     for i, f in enumerate(findings, start=2):
         first = next((r for r in f.cells if r.table in layout.sheets), None)
         if first is not None:
@@ -950,7 +935,7 @@ def sheet_rows(doc: Document) -> Dict[str, List[List]]:
         for i, r in enumerate(t.rows):
             vals = [c.value if c.value is not None else (c.text or None) for c in r.cells]
             vals += [None] * (len(t.columns) - len(vals))
-            vals += [r.code, {1: "类", 2: "款", 3: "项"}.get(r.level) if r.level else None, r.page, row_key(i)]
+            vals += [r.code, LEVEL_NAMES.get(r.level) if r.level else None, r.page, row_key(i)]
             rows.append(vals)
         out[layout.sheets[key]] = rows
     return out
