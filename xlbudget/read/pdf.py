@@ -642,9 +642,11 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
             from xlbudget.read import pdf_pdfium
 
             fast, fonts = pdf_pdfium.Document(path, max_chars=s.max_chars_per_page), {}
-        n_pages = len(pdf.pages)
-        for i, plumbed in enumerate(pdf.pages):
-            page_no = i + 1
+        pages = pdf.pages
+        n_pages = len(pages)
+        for i in range(n_pages):
+            plumbed, page_no = pages[i], i + 1
+            pages[i] = None  # let go once read: pdfplumber keeps every page (6 KiB each) until closed
             # pdfium: the same page geometry, its objects read by pdfium instead of pdfminer
             page = plumbed if fast is None else pdf_pdfium.page_like(plumbed, fast, i, fonts)
             _check_page(page, page_no, path, s, counted=fast is not None)
@@ -713,6 +715,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
             raise  # a bug of ours: the CLI reports it as an internal error, never as a damaged PDF
         raise _open_error(path, e) from e  # encrypted / damaged PDF, cannot read PDF (…)
     finally:
+        pdf.pages[:] = [p for p in pdf.pages if p is not None]  # those left when reading stopped early
         pdf.close()
         if fast is not None:
             fast.close()
