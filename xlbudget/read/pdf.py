@@ -466,6 +466,11 @@ def _joins_line(run, host, s: PdfSettings) -> bool:
     return False
 
 
+# a gap of exactly ``word_gap`` (a CJK character then a digit set 3 pt apart) is a tie that
+# float noise decides, differently in pdfminer and pdfium: a gap counts only this much beyond it
+WORD_GAP_TIE = 1e-3
+
+
 def _line_of(chars, like, word_gap: float) -> dict:
     chars = sorted(chars, key=lambda c: c["x0"])
     text = ""
@@ -509,7 +514,7 @@ def _join_shifted_runs(lines: List[dict], s: PdfSettings) -> List[dict]:
         if i not in changed:
             out.append(ln)
         elif ln["chars"]:
-            out.append(_line_of(ln["chars"], ln, s.word_gap))
+            out.append(_line_of(ln["chars"], ln, s.word_gap + WORD_GAP_TIE))
     return out
 
 
@@ -687,7 +692,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
 
                 rest = p.filter(outside) if bboxes else p
                 lines = []
-                for ln in _join_shifted_runs(rest.extract_text_lines(return_chars=True), s):
+                for ln in _join_shifted_runs(rest.extract_text_lines(return_chars=True, x_tolerance=s.word_gap + WORD_GAP_TIE), s):
                     txt = ln["text"].strip()
                     if not txt:
                         continue
