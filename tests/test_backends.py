@@ -167,3 +167,39 @@ def test_reopening_the_pdfium_document_changes_nothing(monkeypatch):
     again = read_pdf(path, {"backend": "pdfium"})
     assert once.n_pages == again.n_pages == 33
     assert once.blocks == again.blocks
+
+
+def _hello_pdf(path: Path) -> Path:
+    """One page showing "hello world" (11 characters) in one text object."""
+    from hostile import make_corpus as mc
+
+    text = b"BT /F1 12 Tf 72 712 Td (hello world) Tj ET\n"
+    path.write_bytes(mc._page_pdf([b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream"]))
+    return path
+
+
+def test_pdfium_counts_a_page_s_characters_before_building_them(tmp_path):
+    import pdfplumber
+
+    from xlbudget.read import pdf_pdfium
+
+    path = _hello_pdf(tmp_path / "hello.pdf")
+    doc = pdf_pdfium.Document(str(path), max_chars=8)
+    with pdfplumber.open(str(path)) as pdf, pytest.raises(pdf_pdfium.TooManyChars) as e:
+        doc.page_objects(0, pdf_pdfium.Geometry(pdf.pages[0]), {})
+    doc.close()
+    assert e.value.count == 11
+
+
+@pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
+def test_both_backends_refuse_a_full_page_with_the_same_line(tmp_path, backend):
+    from xlbudget.model import LimitError
+    from xlbudget.read.pdf import read_pdf
+
+    path = _hello_pdf(tmp_path / "hello.pdf")
+    with pytest.raises(LimitError) as e:
+        read_pdf(str(path), {"backend": backend, "max_chars_per_page": 8})
+    assert str(e.value) == f"page 1: 11 characters > limit max_chars_per_page=8, {path}"
+    # at the limit the page is read
+    assert [ln.text for ln in read_pdf(str(path), {"backend": backend, "max_chars_per_page": 11}).blocks] \
+        == ["hello world"]

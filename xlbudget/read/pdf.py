@@ -358,9 +358,11 @@ def _string_bytes(content: bytes) -> int:
     return n + sum(len(re.sub(rb"\s", b"", m)) // 2 for m in _HEX.findall(content))
 
 
-def _check_page(page, page_no: int, path: str, limits: PdfSettings) -> None:
+def _check_page(page, page_no: int, path: str, limits: PdfSettings, counted: bool = False) -> None:
     """Per-page limits, before the page is parsed further: decompressed size of its content
-    streams and forms, the characters they can draw, then the characters and the ruled grid."""
+    streams and forms, the characters they can draw, then the characters and the ruled grid.
+    ``counted``: the page's reader counts its characters itself before building them (pdfium,
+    in C: ``pdf_pdfium.TooManyChars``), so the strings of the streams are not scanned for it."""
     from pdfminer.pdftypes import PDFStream, resolve1
 
     def forms(resources) -> list:
@@ -401,7 +403,8 @@ def _check_page(page, page_no: int, path: str, limits: PdfSettings) -> None:
                                  f"max_stream_bytes={limits.max_stream_bytes} per page (decompression bomb?), {path}",
                                  hint="not a normal disclosure; check the file")
             budget -= len(data)
-            shown += _string_bytes(data)
+            if not counted:
+                shown += _string_bytes(data)
         if depth:
             try:
                 streams += [(v, depth + 1) for v in forms(st.attrs.get("Resources"))]
@@ -412,7 +415,13 @@ def _check_page(page, page_no: int, path: str, limits: PdfSettings) -> None:
         raise LimitError(f"page {page_no}: more than {limits.max_chars_per_page} characters ({shown} bytes of text) "
                          f"> limit max_chars_per_page={limits.max_chars_per_page}, {path}",
                          hint="not a normal disclosure page; check the file")
-    n = len(page.chars)
+    too_many: tuple = ()
+    if counted:
+        from xlbudget.read.pdf_pdfium import TooManyChars as too_many
+    try:
+        n = len(page.chars)
+    except too_many as e:  # pdfium counted them before building any
+        n = e.count
     if n > limits.max_chars_per_page:
         raise LimitError(f"page {page_no}: {n} characters > limit max_chars_per_page={limits.max_chars_per_page}, "
                          f"{path}", hint="not a normal disclosure page; check the file")
@@ -455,6 +464,11 @@ def _joins_line(run, host, s: PdfSettings) -> bool:
         if overlap >= s.line_overlap * min(bottom - top, nb["bottom"] - nb["top"]):
             return True
     return False
+
+
+# a gap of exactly ``word_gap`` (a CJK character then a digit set 3 pt apart) is a tie that
+# float noise decides, differently in pdfminer and pdfium: a gap counts only this much beyond it
+WORD_GAP_TIE = 1e-3
 
 
 def _line_of(chars, like, word_gap: float) -> dict:
@@ -500,7 +514,7 @@ def _join_shifted_runs(lines: List[dict], s: PdfSettings) -> List[dict]:
         if i not in changed:
             out.append(ln)
         elif ln["chars"]:
-            out.append(_line_of(ln["chars"], ln, s.word_gap))
+            out.append(_line_of(ln["chars"], ln, s.word_gap + WORD_GAP_TIE))
     return out
 
 
@@ -632,13 +646,15 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
         if s.backend == "pdfium":
             from xlbudget.read import pdf_pdfium
 
-            fast, fonts = pdf_pdfium.Document(path), {}
-        n_pages = len(pdf.pages)
-        for i, plumbed in enumerate(pdf.pages):
-            page_no = i + 1
+            fast, fonts = pdf_pdfium.Document(path, max_chars=s.max_chars_per_page), {}
+        pages = pdf.pages
+        n_pages = len(pages)
+        for i in range(n_pages):
+            plumbed, page_no = pages[i], i + 1
+            pages[i] = None  # let go once read: pdfplumber keeps every page (6 KiB each) until closed
             # pdfium: the same page geometry, its objects read by pdfium instead of pdfminer
             page = plumbed if fast is None else pdf_pdfium.page_like(plumbed, fast, i, fonts)
-            _check_page(page, page_no, path, s)
+            _check_page(page, page_no, path, s, counted=fast is not None)
             p = ruled = rest = None
             try:
                 p = _deduped(page)
@@ -676,7 +692,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
 
                 rest = p.filter(outside) if bboxes else p
                 lines = []
-                for ln in _join_shifted_runs(rest.extract_text_lines(return_chars=True), s):
+                for ln in _join_shifted_runs(rest.extract_text_lines(return_chars=True, x_tolerance=s.word_gap + WORD_GAP_TIE), s):
                     txt = ln["text"].strip()
                     if not txt:
                         continue
@@ -704,6 +720,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
             raise  # a bug of ours: the CLI reports it as an internal error, never as a damaged PDF
         raise _open_error(path, e) from e  # encrypted / damaged PDF, cannot read PDF (…)
     finally:
+        pdf.pages[:] = [p for p in pdf.pages if p is not None]  # those left when reading stopped early
         pdf.close()
         if fast is not None:
             fast.close()

@@ -57,6 +57,13 @@ _SEGMENT = _raw(R.FPDFPath_GetPathSegment, _P, _P, _I)
 _SEGMENT_TYPE = _raw(R.FPDFPathSegment_GetType, _I, _P)
 _SEGMENT_POINT = _raw(R.FPDFPathSegment_GetPoint, _I, _P, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float))
 _SEGMENT_CLOSE = _raw(R.FPDFPathSegment_GetClose, _I, _P)
+_OBJ_FONT = _raw(R.FPDFTextObj_GetFont, _P, _P)
+_OBJ_FONT_SIZE = _raw(R.FPDFTextObj_GetFontSize, _I, _P, ctypes.POINTER(ctypes.c_float))
+_CHAR_MATRIX = _raw(R.FPDFText_GetMatrix, _I, _P, _I, ctypes.POINTER(R.FS_MATRIX))
+_IS_HYPHEN = _raw(R.FPDFText_IsHyphen, _I, _P, _I)
+# the only characters pdfium's text page generates (spaces between words, line breaks, the
+# mark of a hyphen ending a line): any other is read without asking whether it was generated
+_MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02, 0x2D))
 
 
 def _mult(m: Matrix, n: Matrix) -> Matrix:
@@ -79,6 +86,14 @@ def _rotation_ctm(rotate: int, mediabox) -> Matrix:
     return (1, 0, 0, 1, -x0, -y0)
 
 
+class TooManyChars(Exception):
+    """A page holds more characters than ``Document.max_chars`` (``args[0]``: how many)."""
+
+    @property
+    def count(self) -> int:
+        return self.args[0]
+
+
 # pages read before the pdfium document is reopened (its caches dropped); opening costs about
 # a millisecond, 10 pages of parsed objects a few MiB
 REOPEN_EVERY = 10
@@ -87,8 +102,11 @@ REOPEN_EVERY = 10
 class Document:
     """An open pypdfium2 document; ``page_objects(i, plumber_page, fonts)`` reads page ``i``."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, max_chars: Optional[int] = None):
         self.path = path
+        self.max_chars = max_chars  # characters per page beyond which a page is refused (TooManyChars)
+        self._text_page = None
+        self._n_chars = 0
         self.pdf = pdfium.PdfDocument(path)
         self._read = 0  # pages read since the document was opened
         self._m = R.FS_MATRIX()
@@ -142,6 +160,7 @@ class Document:
             self._read = 0
         self._read += 1
         page = self.pdf[index]
+        self._text_page = None
         try:
             out: Dict[str, list] = {"char": [], "rect": [], "line": [], "curve": [], "image": []}
             raw = page.raw
@@ -153,6 +172,14 @@ class Document:
                 for i in range(R.FPDFPage_CountObjects(raw)):
                     R.FPDFPageObj_Transform(R.FPDFPage_GetObject(raw, i), *map(float, ctm))
                 ctm = _IDENTITY
+            self._text_page = R.FPDFText_LoadPage(page.raw)
+            if not self._text_page:
+                return None  # pdfium cannot analyse the page's text: pdfminer reads it
+            self._n_chars = R.FPDFText_CountChars(self._text_page)
+            if self.max_chars is not None and self._n_chars > self.max_chars:
+                # counted in C before any character is built (the generated spaces and line
+                # breaks of pdfium's count included: a page this full is refused either way)
+                raise TooManyChars(self._n_chars)
             stack = [(R.FPDFPage_GetObject(raw, i), None) for i in range(R.FPDFPage_CountObjects(raw))]
             stack.reverse()
             texts: list = []  # text objects in content order, with the matrix of their form
@@ -175,6 +202,9 @@ class Document:
                 return None
             return out
         finally:
+            if self._text_page:
+                R.FPDFText_ClosePage(self._text_page)
+                self._text_page = None
             page.close()
 
     def _path(self, obj, m: Matrix, ctm: Matrix, g: "Geometry", out) -> None:
@@ -257,69 +287,97 @@ class Document:
                 g.add(out, "curve", p, lw, stroke, fill, evenodd, scolor, ncolor)
 
     def _font(self, obj, fonts: Dict[bytes, "FontInfo"]) -> Tuple["FontInfo", float]:
-        font = R.FPDFTextObj_GetFont(obj)
-        name = self.font_name(font) if font else b""
+        return self._font_at(_address(obj), fonts)
+
+    def _font_at(self, addr: int, fonts: Dict[bytes, "FontInfo"]) -> Tuple["FontInfo", float]:
+        """The font and size of the text object at address ``addr``."""
+        font = _OBJ_FONT(addr)
+        name = self._font_names.get(font) if font else b""
+        if name is None:
+            name = self.font_name(ctypes.cast(ctypes.c_void_p(font), R.FPDF_FONT))
+            self._font_names[font] = name
         info = fonts.get(name) or fonts.get(_unsubset(name))
         fs = self._fx
-        R.FPDFTextObj_GetFontSize(obj, fs)
+        _OBJ_FONT_SIZE(addr, fs)
         if info is None:  # a font pdfminer would not find either: pdfium's own descent
             desc = ctypes.c_float()
-            R.FPDFFont_GetDescent(font, ctypes.c_float(1.0), desc)
+            R.FPDFFont_GetDescent(ctypes.cast(ctypes.c_void_p(font), R.FPDF_FONT), ctypes.c_float(1.0), desc)
             info = FontInfo(name.decode("latin-1"), min(desc.value, 0.0), None, False)
         return info, fs.value
 
     def _chars(self, page, texts, g: "Geometry", ctm: Matrix, fonts: Dict[bytes, "FontInfo"], out: list) -> bool:
         """The characters of the page into ``out``; False when pdfium left out text it cannot
-        give back."""
-        tp = R.FPDFText_LoadPage(page.raw)
-        if not tp:
-            return
+        give back. Four calls into pdfium per character (its text object, code, origin and
+        loose box), more only for the few that may be generated or unmapped; the font, size
+        and matrix once per text object."""
+        tp = self._text_page
         order = {_address(o): k for k, (o, _) in enumerate(texts)}
         keyed = []
-        try:
-            n = R.FPDFText_CountChars(tp)
-            m, fr, x, y = self._m, self._fr, self._x, self._y
-            get_object, get_unicode, get_origin = _TEXT_OBJECT, _UNICODE, _ORIGIN
-            get_box, unmapped, generated = _LOOSE_BOX, _UNMAPPED, _GENERATED
-            tpa = _address(tp)
-            ca, cb, cc, cd, ce, cf = ctm
-            last_obj, last_char, shown, char = None, None, set(), g.char
-            for i in range(n):
-                if generated(tpa, i) == 1:
-                    continue  # spaces and line breaks pdfium adds: not in the PDF
-                addr = get_object(tpa, i)
-                if not addr:
-                    continue
-                if addr != last_obj:  # a new text object: its font, size and matrix
-                    last_obj = addr
-                    shown.add(addr)
-                    info, size = self._font(ctypes.cast(ctypes.c_void_p(addr), R.FPDF_PAGEOBJECT), fonts)
-                    desc, name, k = info.descent * size, info.name, order.get(addr, -1)
-                    R.FPDFText_GetMatrix(tp, i, m)
-                    ma = m.a
-                    la, lb, lc, ld, _, _ = _mult((ma, m.b, m.c, m.d, 0.0, 0.0), ctm)
-                get_origin(tpa, i, x, y)
-                get_box(tpa, i, fr)
-                u = get_unicode(tpa, i)
-                if u == _HYPHEN_MARK and R.FPDFText_IsHyphen(tp, i):
-                    u = 0x2D  # pdfium marks a hyphen ending a line: the hyphen it was
-                text = chr(u) if u else ""
-                if unmapped(tpa, i) == 1:
-                    text = f"(cid:{u})"  # no Unicode for the code: pdfium gives the code, pdfminer this
-                ox, oy, left, right = x.value, y.value, fr.left, fr.right
-                here = (addr, ox, oy, left, right, fr.bottom, fr.top)
-                if here == last_char and right > left and keyed:
-                    # one character code that maps to several characters (a ligature, "——"):
-                    # pdfium gives each its own entry at the same place, pdfminer one character
-                    keyed[-1][2]["text"] += text
-                    continue
-                last_char = here
-                # the advance in text space: pdfium's loose box is a * (width * size) wide
-                adv = (right - left) / ma if ma else 0.0
-                cm = (la, lb, lc, ld, ox * ca + oy * cc + ce, ox * cb + oy * cd + cf)
-                keyed.append((k, i, char(text, name, size, adv, desc, cm)))
-        finally:
-            R.FPDFText_ClosePage(tp)
+        n = self._n_chars
+        m, fr, x, y = self._m, self._fr, self._x, self._y
+        get_object, get_unicode, get_origin = _TEXT_OBJECT, _UNICODE, _ORIGIN
+        get_box, unmapped, generated = _LOOSE_BOX, _UNMAPPED, _GENERATED
+        maybe_generated, hyphen_mark = _MAYBE_GENERATED, _HYPHEN_MARK
+        tpa = _address(tp)
+        ca, cb, cc, cd, ce, cf = ctm
+        page_number, height, mb_x0, mb_top = g.page_number, g.height, g.mb_x0, g.mb_top
+        doctop0 = g.doctop0
+        last_obj, last_char, shown = None, None, set()
+        append = keyed.append
+        for i in range(n):
+            u = get_unicode(tpa, i)
+            if u in maybe_generated and generated(tpa, i) == 1:
+                continue  # spaces and line breaks pdfium adds: not in the PDF
+            addr = get_object(tpa, i)
+            if not addr:
+                continue
+            if addr != last_obj:  # a new text object: its font, size and matrix
+                last_obj = addr
+                shown.add(addr)
+                info, size = self._font_at(addr, fonts)
+                desc, name, k = info.descent * size, info.name, order.get(addr, -1)
+                _CHAR_MATRIX(tpa, i, m)
+                ma = m.a
+                la, lb, lc, ld, _, _ = _mult((ma, m.b, m.c, m.d, 0.0, 0.0), ctm)
+                ly0, ly1 = desc, desc + size
+                plain = lb == 0 and lc == 0  # upright or mirrored: two corners say it all
+                if plain:
+                    fy0, fy1 = sorted((ld * ly0, ld * ly1))
+                    upright = la * ld > 0
+            get_origin(tpa, i, x, y)
+            get_box(tpa, i, fr)
+            if u == hyphen_mark and _IS_HYPHEN(tpa, i):
+                u = 0x2D  # pdfium marks a hyphen ending a line: the hyphen it was
+            text = chr(u) if u else ""
+            if unmapped(tpa, i) == 1:
+                text = f"(cid:{u})"  # no Unicode for the code: pdfium gives the code, pdfminer this
+            ox, oy, left, right = x.value, y.value, fr.left, fr.right
+            here = (addr, ox, oy, left, right, fr.bottom, fr.top)
+            if here == last_char and right > left and keyed:
+                # one character code that maps to several characters (a ligature, "——"):
+                # pdfium gives each its own entry at the same place, pdfminer one character
+                keyed[-1][2]["text"] += text
+                continue
+            last_char = here
+            # the advance in text space: pdfium's loose box is a * (width * size) wide
+            adv = (right - left) / ma if ma else 0.0
+            e, f = ox * ca + oy * cc + ce, ox * cb + oy * cd + cf
+            cm = (la, lb, lc, ld, e, f)
+            if not plain:
+                append((k, i, g.char(text, name, size, adv, desc, cm)))
+                continue
+            # Geometry.char and Geometry._place inlined for the upright case
+            x0, x1 = e, la * adv + e
+            if x1 < x0:
+                x0, x1 = x1, x0
+            y0, y1 = fy0 + f, fy1 + f
+            width, top = x1 - x0, (height - y1) + mb_top
+            if mb_x0 != 0:
+                x0, x1 = x0 + mb_x0, x1 + mb_x0
+            append((k, i, {"object_type": "char", "page_number": page_number, "text": text, "fontname": name,
+                           "size": y1 - y0, "adv": adv, "upright": upright, "matrix": cm,
+                           "width": width, "height": y1 - y0, "x0": x0, "y0": y0, "x1": x1, "y1": y1,
+                           "top": top, "bottom": (height - y0) + mb_top, "doctop": doctop0 + top}))
         # pdfium's text page leaves out text objects of no width: runs of spaces drawn on their
         # own. They separate words (pdfplumber splits words at a blank), so each is put back as
         # one space at its origin, as wide as the font's space
