@@ -32,7 +32,7 @@ def _as_data(doc) -> dict:
 
 
 def _differences(a, b, where=""):
-    """Paths where two nested structures differ (the first few, for the message)."""
+    """(path, pdfplumber value, pdfium value) where two nested structures differ."""
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b), key=str):
             yield from _differences(a.get(k), b.get(k), f"{where}.{k}")
@@ -40,7 +40,25 @@ def _differences(a, b, where=""):
         for i, (x, y) in enumerate(zip(a, b)):
             yield from _differences(x, y, f"{where}[{i}]")
     elif a != b:
-        yield f"{where}: {a!r:.80} (pdfplumber) != {b!r:.80} (pdfium)"
+        yield where, a, b
+
+
+def _shown(diffs) -> str:
+    return f"{len(diffs)} differences, first:\n" + "\n".join(
+        f"{w}: {a!r:.80} (pdfplumber) != {b!r:.80} (pdfium)" for w, a, b in diffs[:8])
+
+
+# Known, not yet explained away: narrative lines where the two backends put a space differently.
+# Nothing read from them differs (tables, claims, findings are identical); the count is exact, so
+# a new difference, or one fixed, fails the test and this list is updated.
+KNOWN_LINE_SPACES = {
+    # an embedded CID FangSong digit pdfium measures 18.3 pt wide where pdfminer takes 13.1 from
+    # its /W (500/1000): the gap before "%" is under the word gap with pdfium ("13.69%"), over it
+    # with pdfminer ("13.69 %")
+    "2017年省检察院部门预算": 8,
+    # "单 位" vs "单位": a gap at the word-gap threshold, decided by rounding differently
+    "2019年度部门预算公开": 1,
+}
 
 
 @pytest.mark.slow
@@ -53,7 +71,14 @@ def test_both_backends_read_the_same_document(path):
     other = "pdfplumber" if PdfSettings.backend == "pdfium" else "pdfium"
     docs = {PdfSettings.backend: imported(path), other: import_pdf(str(path), {"backend": other})}
     diffs = list(_differences(_as_data(docs["pdfplumber"]), _as_data(docs["pdfium"])))
-    assert not diffs, f"{len(diffs)} differences, first:\n" + "\n".join(diffs[:8])
+    known = KNOWN_LINE_SPACES.get(path.stem, 0)
+    if known:
+        # only the spaces inside lines of the text outside the tables, and exactly as many as known
+        assert all(w.startswith(".lines[") and w.endswith(".text") and a.replace(" ", "") == b.replace(" ", "")
+                   for w, a, b in diffs), _shown(diffs)
+        assert len(diffs) == known, _shown(diffs)
+    else:
+        assert not diffs, _shown(diffs)
 
 
 def test_the_corpus_is_all_there():
