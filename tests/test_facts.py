@@ -69,6 +69,16 @@ def test_every_file_converted_and_hashed(batch):
     assert all(len(h) == 64 for h in files.sha256)
 
 
+def test_every_row_carries_the_hash_of_its_file(batch):
+    import hashlib
+
+    tmp, _ = batch
+    want = {name: hashlib.sha256(src.read_bytes()).hexdigest() for name, src in FILES.items()}
+    for table in ("facts", "findings", "subjects", "files"):
+        rows = pd.read_parquet(tmp / "facts.parquet" / table)
+        assert len(rows) and {(r.source, r.sha256) for r in rows.itertuples()} <= set(want.items()), table
+
+
 def test_sangong_by_year_with_pandas(batch):
     tmp, _ = batch
     table = sangong_by_year_pandas(tmp / "facts.parquet")

@@ -89,11 +89,13 @@ def _facts(res: BatchResult, doc, findings) -> None:
     res.facts = document_facts(doc, findings, res.file, res.sha256)
 
 
-def convert_one(pdf: str, out: str, rel: str, facts: bool = False, settings: Optional[dict] = None) -> BatchResult:
-    """Convert one PDF to ``out`` (and, with ``facts``, collect its fact-store rows); ``settings``:
-    PdfSettings overrides (e.g. the backend). Never raises: errors are returned in the result."""
+def convert_one(pdf: str, out: str, rel: str, facts: bool = False, settings: Optional[dict] = None,
+                sha256: Optional[str] = None) -> BatchResult:
+    """Convert one PDF to ``out`` (and, with ``facts``, collect its fact-store rows, each carrying
+    ``sha256``); ``settings``: PdfSettings overrides (e.g. the backend). Never raises: errors are
+    returned in the result."""
     t0 = time.monotonic()
-    res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR)
+    res = BatchResult(file=rel, pdf=pdf, output=out, status=ERROR, sha256=sha256)
     try:
         from xlbudget.api import convert
         from xlbudget.write.workbook import write_workbook
@@ -117,11 +119,12 @@ def convert_one(pdf: str, out: str, rel: str, facts: bool = False, settings: Opt
     return res
 
 
-def describe_existing(pdf: str, out: str, rel: str, facts: bool = False) -> Optional[BatchResult]:
+def describe_existing(pdf: str, out: str, rel: str, facts: bool = False,
+                      sha256: Optional[str] = None) -> Optional[BatchResult]:
     """A skipped file: its summary row is read back from the existing workbook; ``None`` when
     the workbook does not read back (it is then rebuilt, never counted as done)."""
     t0 = time.monotonic()
-    res = BatchResult(file=rel, pdf=pdf, output=out, status=SKIPPED)
+    res = BatchResult(file=rel, pdf=pdf, output=out, status=SKIPPED, sha256=sha256)
     try:
         from xlbudget.checks.rules import check
         from xlbudget.write.workbook import read_workbook
@@ -168,7 +171,8 @@ def _task(job: Tuple) -> BatchResult:
     timeout = job[4] if len(job) > 4 else None
     facts = bool(job[5]) if len(job) > 5 else False
     settings = job[6] if len(job) > 6 else None  # PdfSettings overrides (e.g. the backend)
-    if facts:
+    sha = None
+    if facts:  # hashed before reading: every row of the file carries it, a failed file's too
         from xlbudget.write.facts import sha256_of
 
         sha = sha256_of(pdf)
@@ -182,19 +186,17 @@ def _task(job: Tuple) -> BatchResult:
     try:
         res = None
         if mode == "skip":
-            res = describe_existing(pdf, out, rel, facts)
+            res = describe_existing(pdf, out, rel, facts, sha)
         if res is None:
-            res = convert_one(pdf, out, rel, facts, settings)
+            res = convert_one(pdf, out, rel, facts, settings, sha)
     except _Timeout:
-        res = BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, seconds=round(time.monotonic() - t0, 2),
+        res = BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, sha256=sha, seconds=round(time.monotonic() - t0, 2),
                           error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
                                 "raise --timeout or check the file")
     finally:
         if armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
-    if facts:
-        res.sha256 = sha
     return res
 
 
