@@ -81,7 +81,7 @@ def test_narrative_claims_of_real_disclosures_agree_with_their_tables():
     # figure (基本支出, 类/款/项 items, 三公, 机关运行经费 …) is found in the tables
     doc = imported(need(REAL / "江苏省人民检察院" / "2019年度部门预算公开.pdf"))
     ctx, checks, findings = rules.run(doc)
-    targets = rules._claim_targets(ctx)
+    targets = rules.claim_targets(ctx)
     checkable = [c for c in doc.claims if c.subject in targets and not c.scope]
     assert len(checkable) >= 20
     assert not [f for f in findings if f.id in ("NARR.amount", "NARR.share")]

@@ -52,7 +52,7 @@ def test_narrative_claims_checked_against_tables():
     doc = seed("000_7d1637c2b07940b9")
     ctx, checks, findings = rules.run(doc)
     assert not [f for f in findings if f.id.startswith("NARR")]
-    targets = rules._claim_targets(ctx)
+    targets = rules.claim_targets(ctx)
     assert D("297.89") in {ctx.value(ref) for ref, _ in targets["基本支出"]}
     assert D("47.36") in {ctx.value(ref) for ref, _ in targets["社会保障和就业支出"]}
     assert {ctx.value(ref) for ref, _ in targets["公务接待费"]} == {D("2.00")}

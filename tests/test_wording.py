@@ -118,7 +118,7 @@ def test_an_amount_stated_as_zero_is_checked_not_skipped():
     # 社会工作部 p20 "其中：人员经费 95.36 万元" (公开06表 p13: 人员经费合计 95.36): the figure edited to 0
     doc = edit_text(imported(need(SHANGHAI / SHEGONG)), "95.36 万元，主要包括", "0 万元，主要包括")
     assert any(c.subject == "人员经费" and c.amount == 0 for c in doc.claims)
-    ctx = rules._Ctx(doc)
+    ctx = rules.Context(doc)
     assert not [f for f in rules.narrative_findings(ctx) if "人员经费" in f.message], "NARR passes zeros over"
     found = list(wording.zero_amounts(doc))
     assert len(found) == 1 and found[0].page == 20

@@ -176,6 +176,17 @@ def _wide(*vs: Decimal) -> int:
                        for v in vs if v.is_finite() and isinstance(v.as_tuple().exponent, int)])
 
 
+def ratio_bounds(a: Decimal, t: Decimal, ea: Optional[Decimal] = None,
+                 et: Optional[Decimal] = None) -> "tuple[Decimal, Decimal]":
+    """The interval of a / t × 100 that the rounded figures a and t allow (``ea``/``et``: their
+    rounding errors when not half a unit of their last place, e.g. figures converted to 万元)."""
+    ea = half_ulp(a) if ea is None else ea
+    et = half_ulp(t) if et is None else et
+    lo = (a - ea) / (t + et) * 100 if t + et else Decimal(0)
+    hi = (a + ea) / (t - et) * 100 if t - et > 0 else Decimal("Infinity")
+    return lo, hi
+
+
 def printed_percent_ok(printed: Decimal, lo: Decimal, hi: Decimal, change_rate: bool = False) -> bool:
     """Could ``printed`` be a true percentage in [lo, hi] as documents print it: rounded to its
     last place (± half a unit) or truncated there (up to one whole unit below)? Shares forced to

@@ -13,12 +13,12 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 from xlbudget.codes import CLASSES
 from xlbudget.model import CellRef, Document, Finding
 from xlbudget.numbers import (COMMON_UNIT, Tolerance, consistent, fmt, half_ulp, half_ulp_wan, printed_percent_bounds,
-                               printed_percent_ok, to_wan)
+                               printed_percent_ok, ratio_bounds, to_wan)
 from xlbudget.checks import arithmetic, performance  # noqa: F401  (the families declare their rules)
 from xlbudget.checks.engine import (AnyCheck, Check, Context, RatioCheck, build_checks, evaluate,  # noqa: F401
                                     failed_finding)
 from xlbudget.checks.registry import NARRATIVE, REGISTRY, declare, finding, run_declared
-from xlbudget.subjects import quotable
+from xlbudget.subjects import quotable, unit_of
 from xlbudget.vocabulary import squeeze
 
 CLASS_NAMES = set(CLASSES.values())
@@ -47,7 +47,7 @@ declare("NARR.exec", kind=NARRATIVE, severity="warning",
 Target = Tuple[CellRef, Optional[CellRef]]  # (cell with the amount, cell of the total it is a share of)
 
 
-def _claim_targets(ctx: _Ctx) -> Dict[str, List[Target]]:
+def claim_targets(ctx: _Ctx) -> Dict[str, List[Target]]:
     """subject -> the table cells a narrative amount of that subject may refer to (the subject locator's
     :func:`~xlbudget.subjects.quotable`). A claim is flagged only when it matches none of them."""
     return {subj: [(loc.cell, loc.total) for loc in locs] for subj, locs in quotable(ctx.doc).items()}
@@ -64,38 +64,26 @@ def _subject_label(subject: str) -> str:
     return subject[3:] + "（科目）" if subject.startswith("科目:") else subject
 
 
-def _share_bounds(a: Decimal, t: Decimal, ea: Optional[Decimal] = None,
-                  et: Optional[Decimal] = None) -> Tuple[Decimal, Decimal]:
-    """The interval of a / t × 100 that the rounded figures a and t allow (``ea``/``et``: their
-    rounding errors when not half a unit of their last place, e.g. figures converted to 万元)."""
-    ea = half_ulp(a) if ea is None else ea
-    et = half_ulp(t) if et is None else et
-    lo = (a - ea) / (t + et) * 100 if t + et else Decimal(0)
-    hi = (a + ea) / (t - et) * 100 if t - et > 0 else Decimal("Infinity")
-    return lo, hi
-
-
-def _wan(ctx: _Ctx, ref: Optional[CellRef]) -> Tuple[Optional[Decimal], Decimal, str]:
+def cell_in_wan(ctx: _Ctx, ref: Optional[CellRef]) -> Tuple[Optional[Decimal], Decimal, str]:
     """(value in 万元, its rounding error in 万元, the unit it is printed in) of a table cell: the
     narrative states 万元, a table may be printed in 元 (or 千元, 亿元)."""
     if ref is None:
         return None, Decimal(0), COMMON_UNIT
-    t = ctx.table_by_key(ref.table)
-    unit = (t.unit if t is not None else None) or ctx.doc.unit or COMMON_UNIT
+    unit = unit_of(ctx.doc, ctx.table_by_key(ref.table))
     v = ctx.value(ref)
     return to_wan(v, unit), (half_ulp_wan(v, unit) if v is not None else Decimal(0)), unit
 
 
 def narrative_findings(ctx: _Ctx) -> List[Finding]:
     findings: List[Finding] = []
-    targets = _claim_targets(ctx)
+    targets = claim_targets(ctx)
     seen = set()
     for c in ctx.doc.claims:
         # internal consistency: 增减额 vs 增减率 (last year = amount - change)
         if c.amount is not None and c.change is not None and c.change_rate is not None:
             prev = c.amount - c.change
             if prev > 0:
-                lo, hi = _share_bounds(abs(c.change), prev)
+                lo, hi = ratio_bounds(abs(c.change), prev)
                 if not printed_percent_ok(abs(c.change_rate), lo, hi, change_rate=True):
                     findings.append(finding("NARR.rate", page=c.page, on=c.page, subject=_subject_label(c.subject),
                                             amount=fmt(c.amount), direction="增加" if c.change >= 0 else "减少",
@@ -104,7 +92,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
                                             actual=c.change_rate))
         # 完成年初预算的 R% = 决算 / 年初预算
         if c.budget and c.amount is not None and c.execution_rate is not None:
-            lo, hi = _share_bounds(c.amount, c.budget)
+            lo, hi = ratio_bounds(c.amount, c.budget)
             if not printed_percent_ok(c.execution_rate, lo, hi):
                 exp = (c.amount / c.budget * 100).quantize(Decimal("0.01"))
                 findings.append(finding("NARR.exec", page=c.page, on=c.page, subject=_subject_label(c.subject),
@@ -120,7 +108,7 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
         if key not in targets or c.amount is None or c.amount == 0:
             continue
         # every table figure in 万元, the unit of the narrative, with its rounding error converted
-        cands = [(ref, tot) + _wan(ctx, ref) for ref, tot in targets[key]]
+        cands = [(ref, tot) + cell_in_wan(ctx, ref) for ref, tot in targets[key]]
         cands = [x for x in cands if x[2] is not None]
         if not cands:
             continue
@@ -141,9 +129,9 @@ def narrative_findings(ctx: _Ctx) -> List[Finding]:
         if c.share is not None:
             shares = []
             for ref, total_ref, v, err, _ in match:
-                tv, terr, _ = _wan(ctx, total_ref)
+                tv, terr, _ = cell_in_wan(ctx, total_ref)
                 if tv:
-                    lo, hi = _share_bounds(v, tv, err, terr)
+                    lo, hi = ratio_bounds(v, tv, err, terr)
                     shares.append((printed_percent_ok(c.share, lo, hi), v, tv, ref, total_ref))
             if shares and not any(ok for ok, *_ in shares):
                 _, v, tv, ref, total_ref = shares[0]
@@ -194,7 +182,7 @@ def share_check(rule_id: str, label: str, amount: CellRef, total: CellRef, print
 
 
 def _judge_share(amount: Decimal, total: Decimal, printed: Decimal):
-    lo, hi = _share_bounds(amount, total)
+    lo, hi = ratio_bounds(amount, total)
     computed = amount / total * 100
     return (printed_percent_ok(printed, lo, hi), computed,
             Tolerance.of_percent(computed, *printed_percent_bounds(printed, lo, hi)))

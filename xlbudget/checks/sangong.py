@@ -14,12 +14,9 @@ from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from xlbudget.checks.registry import NARRATIVE, finding, rule
-from xlbudget.checks.rules import (
-    _share_bounds,  # the interval a rounded share allows (one home)
-)
 from xlbudget.checks.wording import comparison_holds
 from xlbudget.model import CellRef, Claim, Document, Finding, Table, table_keys
-from xlbudget.numbers import fmt, half_ulp, half_ulp_wan, printed_percent_ok, to_wan
+from xlbudget.numbers import fmt, half_ulp, half_ulp_wan, printed_percent_ok, ratio_bounds, to_wan
 from xlbudget.vocabulary import squeeze
 
 TOTAL = "三公经费"
@@ -247,7 +244,7 @@ def unbacked_items(doc: Document) -> Iterable[Finding]:
 
 def _ratio_ok(printed: Decimal, a: Decimal, ea: Decimal, t: Decimal, et: Decimal) -> Tuple[bool, Decimal]:
     """Could ``printed`` % be a / t of the table (a blank cell, error 0, is read as a printed 0.00)?"""
-    lo, hi = _share_bounds(a, t, ea or None, et or None)
+    lo, hi = ratio_bounds(a, t, ea or None, et or None)
     return printed_percent_ok(printed, lo, hi), (a / t * 100).quantize(Decimal("0.01"))
 
 

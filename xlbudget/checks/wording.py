@@ -157,9 +157,9 @@ def _label(c: Claim) -> str:
 def _zero_targets(doc: Document) -> Dict[str, List[Tuple[CellRef, Optional[Decimal], Decimal, str]]]:
     """subject -> (cell, value in 万元, its rounding error, unit) of the table figures a narrative
     amount of that subject may be: the locator of the narrative checks (rules.py)."""
-    ctx = rules._Ctx(doc)
-    return {subj: [(ref,) + rules._wan(ctx, ref) for ref, _ in refs]
-            for subj, refs in rules._claim_targets(ctx).items()}
+    ctx = rules.Context(doc)
+    return {subj: [(ref,) + rules.cell_in_wan(ctx, ref) for ref, _ in refs]
+            for subj, refs in rules.claim_targets(ctx).items()}
 
 
 @rule("NARR.zero-amount", kind=NARRATIVE, severity="warning",
