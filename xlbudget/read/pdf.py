@@ -13,12 +13,13 @@ import os
 import re
 import traceback
 import zlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from operator import itemgetter
 from typing import List, Optional, Union
 
 from xlbudget.model import InputError, LimitError, XlbudgetError
 from xlbudget.paths import check_input
+from xlbudget.read.pdf_grid import find_tables, one_line_text
 from xlbudget.read.raw import Fragment, RawDocument, TextLine
 from xlbudget.settings import PdfSettings
 
@@ -115,6 +116,13 @@ class _CharIndex:
         found = sorted(k for k in self.order[lo:hi] if x0 <= (cs[k]["x0"] + cs[k]["x1"]) / 2 < x1)
         return [cs[k] for k in found]
 
+    def within(self, bbox) -> list:
+        """The characters whose middle is inside ``bbox``, edges included, in page order."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect_left(self.mids, top), bisect_right(self.mids, bottom)
+        cs = self.chars
+        return [cs[k] for k in sorted(k for k in self.order[lo:hi] if x0 <= (cs[k]["x0"] + cs[k]["x1"]) / 2 <= x1)]
+
     def cell_texts(self, table) -> List[List[Optional[str]]]:
         """``table.extract()`` (default text settings), the same texts."""
         from pdfplumber.utils import extract_text
@@ -130,7 +138,8 @@ class _CharIndex:
                 x0, top, x1, bottom = cell
                 chars = [c for c in row_chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1
                          and top <= (c["top"] + c["bottom"]) / 2 < bottom]
-                texts.append(extract_text(chars) if chars else "")
+                text = one_line_text(chars) if chars else ""
+                texts.append(extract_text(chars) if text is None else text)
             out.append(texts)
         return out
 
@@ -534,7 +543,7 @@ def _orphan_row_of(line, frags: List[Fragment], s: PdfSettings) -> Optional[Frag
     return None
 
 
-def _last_row_room(table, f: Fragment, chars) -> List[Optional[float]]:
+def _last_row_room(table, f: Fragment, chars: _CharIndex) -> List[Optional[float]]:
     """Per column of ``f``: the room left free right of the last text line of the last row's cell,
     in character widths (cell padding taken off). A wrapped text cut by the page break leaves
     about none; a label that ended leaves the rest of its cell."""
@@ -542,8 +551,7 @@ def _last_row_room(table, f: Fragment, chars) -> List[Optional[float]]:
     inside = {}
     for c in row.cells:
         if c is not None:
-            inside[c] = [ch for ch in chars if c[0] <= (ch["x0"] + ch["x1"]) / 2 <= c[2]
-                         and c[1] <= (ch["top"] + ch["bottom"]) / 2 <= c[3] and ch["text"].strip()]
+            inside[c] = [ch for ch in chars.within(c) if ch["text"].strip()]
     # the cell padding: the smallest gap between a cell's left edge and its text
     pads = [min(ch["x0"] for ch in chs) - c[0] for c, chs in inside.items() if chs]
     pad = max(0.0, min(pads)) if pads else 0.0
@@ -665,18 +673,19 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                     empty_pages.append(page_no)
                 heights.append(float(page.height))
                 ruled = p.filter(lambda obj: _drawn(obj, s.white_level))
-                tables = ruled.find_tables(s.table_settings())
+                tables = find_tables(ruled, s.table_settings())
                 extra = _frame_rules(ruled, tables, s)
                 if extra:
-                    tables = ruled.find_tables(dict(s.table_settings(), explicit_horizontal_lines=extra))
+                    tables = find_tables(ruled, dict(s.table_settings(), explicit_horizontal_lines=extra))
                 frags = []
                 bboxes = []
                 index = _CharIndex(ruled.chars) if tables else None
+                every_char = _CharIndex(p.chars) if tables else None  # white text included
                 for t in tables:
                     f = _fragment(t, page_no, float(page.height), s, index.cell_texts(t))
                     # a one-column "table" is a framed paragraph: keep its text as text
                     if f is not None and f.rows and len(f.col_x) >= 2:
-                        f.last_row_room = _last_row_room(t, f, p.chars)
+                        f.last_row_room = _last_row_room(t, f, every_char)
                         frags.append(f)
                         bboxes.append(t.bbox)
 
