@@ -105,3 +105,26 @@ def test_every_page_of_a_real_pdf_gives_pdfplumbers_cells_tables_and_texts(path)
                             texts += 1
             pages += bool(finder.tables)
     assert pages >= 5 and texts >= 300  # the comparison ran on real tables, not on nothing
+
+
+def test_duplicate_characters_are_dropped_as_pdfplumber_drops_them():
+    # random pages of few distinct glyphs, many drawn twice or three times a little apart (a
+    # fake bold): the same characters kept, in the same order, as pdfplumber's dedupe_chars
+    import random
+
+    from pdfplumber.utils import dedupe_chars
+
+    from xlbudget.read.pdf import _dedupe_chars
+
+    rnd = random.Random(7)
+    dropped = 0
+    for _ in range(200):
+        chars = []
+        for _ in range(rnd.randint(1, 60)):
+            x, top = rnd.choice([0, 0.5, 1, 1.5, 3, 10]), rnd.choice([0, 0.4, 1, 2.2, 20])
+            c = dict(_char(rnd.choice("01"), x, x + 5, top=top), fontname=rnd.choice("AB"), size=10)
+            chars.append(c)
+        ours = _dedupe_chars(chars)
+        assert ours == dedupe_chars(chars)
+        dropped += len(chars) - len(ours)
+    assert dropped > 1000  # duplicates were there to drop

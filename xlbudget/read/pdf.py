@@ -588,22 +588,6 @@ def _attach_row(f: Fragment, line) -> None:
         f.bottom = float(line["bottom"])
 
 
-def _clusters(items: list, key, tolerance: float) -> list:
-    """pdfplumber's ``cluster_objects``: values sorted, a value within ``tolerance`` of the one
-    before joins its cluster; members keep their order."""
-    values = sorted({key(x) for x in items})
-    cluster, k, last = {}, 0, values[0]
-    for v in values:
-        if v > last + tolerance:
-            k += 1
-        cluster[v] = k
-        last = v
-    out: list = [[] for _ in range(k + 1)]
-    for x in items:
-        out[cluster[key(x)]].append(x)
-    return out
-
-
 def _dedupe_chars(chars: list, tolerance: float = 1, extra_attrs=("fontname", "size")) -> list:
     """pdfplumber's ``utils.dedupe_chars`` (the same characters kept, in the same order) in
     n log n: pdfplumber puts the kept characters back in page order with
@@ -614,31 +598,55 @@ def _dedupe_chars(chars: list, tolerance: float = 1, extra_attrs=("fontname", "s
     key = itemgetter("upright", "text", *extra_attrs)
     groups: dict = {}
     for k, c in enumerate(chars):
-        groups.setdefault(key(c), []).append((k, c))
-    doctop, x0 = (lambda kc: kc[1]["doctop"]), (lambda kc: kc[1]["x0"])
-    first = (lambda kc: (kc[1]["doctop"], kc[1]["x0"]))
-    kept = []
+        groups.setdefault(key(c), []).append(k)
+    doctop = [c["doctop"] for c in chars]
+    x0 = [c["x0"] for c in chars]
+    dropped = set()
     for group in groups.values():
         if len(group) == 1:
-            kept.append(group[0])
             continue
-        for row in _clusters(group, doctop, tolerance):
+        for row in _chained(group, doctop, tolerance):
             if len(row) == 1:
-                kept.append(row[0])
                 continue
-            for same in _clusters(row, x0, tolerance):
-                kept.append(min(same, key=first))
-    kept.sort(key=itemgetter(0))
-    return [c for _, c in kept]
+            for same in _chained(row, x0, tolerance):
+                if len(same) > 1:
+                    first = min(same, key=lambda k: (doctop[k], x0[k], k))
+                    dropped.update(k for k in same if k != first)
+    return [c for k, c in enumerate(chars) if k not in dropped] if dropped else list(chars)
+
+
+def _chained(ks: List[int], value: list, tolerance: float) -> List[List[int]]:
+    """pdfplumber's ``cluster_objects`` of the indices ``ks`` by ``value[k]``: sorted by value, a
+    value more than ``tolerance`` above the one before starts a new cluster."""
+    ks = sorted(ks, key=value.__getitem__)
+    out, start = [], 0
+    for i in range(1, len(ks)):
+        if value[ks[i]] > value[ks[i - 1]] + tolerance:
+            out.append(ks[start:i])
+            start = i
+    out.append(ks[start:])
+    return out
+
+
+def _with_objects(page, objects: dict):
+    """A pdfplumber page of ``page``'s geometry holding ``objects`` (a dict by object type)."""
+    from pdfplumber.page import FilteredPage
+
+    p = FilteredPage(page, lambda obj: True)
+    p._objects = objects
+    return p
 
 
 def _deduped(page):
     """The page with its duplicate characters (a bold face printed twice, offset) dropped."""
-    from pdfplumber.page import FilteredPage
+    return _with_objects(page, dict(page.objects, char=_dedupe_chars(page.chars)))
 
-    p = FilteredPage(page, lambda obj: True)
-    p._objects = dict(page.objects, char=_dedupe_chars(page.chars))
-    return p
+
+def _rules_drawn(page, white_level: float):
+    """The page less its rects and lines that do not show (see :func:`_drawn`); the other
+    objects as they are (``page.filter`` would test each of its characters)."""
+    return _with_objects(page, {k: ([o for o in v if _drawn(o, white_level)] if k in ("rect", "line") else v)
+                                for k, v in page.objects.items()})
 
 
 def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawDocument:
@@ -672,7 +680,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                 if not p.chars and page.images:
                     empty_pages.append(page_no)
                 heights.append(float(page.height))
-                ruled = p.filter(lambda obj: _drawn(obj, s.white_level))
+                ruled = _rules_drawn(p, s.white_level)
                 tables = find_tables(ruled, s.table_settings())
                 extra = _frame_rules(ruled, tables, s)
                 if extra:
@@ -680,18 +688,15 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                 frags = []
                 bboxes = []
                 index = _CharIndex(ruled.chars) if tables else None
-                every_char = _CharIndex(p.chars) if tables else None  # white text included
                 for t in tables:
                     f = _fragment(t, page_no, float(page.height), s, index.cell_texts(t))
                     # a one-column "table" is a framed paragraph: keep its text as text
                     if f is not None and f.rows and len(f.col_x) >= 2:
-                        f.last_row_room = _last_row_room(t, f, every_char)
+                        f.last_row_room = _last_row_room(t, f, index)
                         frags.append(f)
                         bboxes.append(t.bbox)
 
                 def outside(obj, bboxes=bboxes):
-                    if obj.get("object_type") != "char":
-                        return True
                     cx = (obj["x0"] + obj["x1"]) / 2
                     cy = (obj["top"] + obj["bottom"]) / 2
                     for (x0, t0, x1, b0) in bboxes:
@@ -699,7 +704,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                             return False
                     return True
 
-                rest = p.filter(outside) if bboxes else p
+                rest = _with_objects(p, dict(p.objects, char=[c for c in p.chars if outside(c)])) if bboxes else p
                 lines = []
                 for ln in _join_shifted_runs(rest.extract_text_lines(return_chars=True, x_tolerance=s.word_gap + WORD_GAP_TIE), s):
                     txt = ln["text"].strip()
