@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Iterable, Optional
 
@@ -28,6 +29,16 @@ def parse_amount(text: Optional[str]) -> Optional[Decimal]:
     Returns ``None`` for blanks, dashes and anything that is not an amount
     (so names never become numbers). Thousands separators must be well placed.
     """
+    # texts only are remembered: Decimal("1.0") == Decimal("1.00") would share a result
+    return _parse_text(text) if type(text) is str else _parse(text)
+
+
+@lru_cache(maxsize=4096)  # a document prints the same few thousand cell texts again and again
+def _parse_text(text: str) -> Optional[Decimal]:
+    return _parse(text)
+
+
+def _parse(text) -> Optional[Decimal]:
     s = clean(text).translate(_FULLWIDTH)
     if not s or s in DASHES:
         return None
