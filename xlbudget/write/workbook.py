@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 from decimal import Decimal
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from xlbudget import __version__
@@ -28,7 +29,7 @@ from xlbudget import catalogue as classify
 from xlbudget.checks import rules
 from xlbudget.numbers import Tolerance, parse_amount
 from xlbudget.vocabulary import LEVEL_NAMES, is_total_label
-from xlbudget.write.sheet_cells import SheetCells, Style, save_workbook
+from xlbudget.write.xlsx import Book, Sheet, Style, TablePart, column_letter
 from xlbudget.model import (EXTRACTION_FAMILY, EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
                     Row, Table, extraction_warning, table_keys)
 
@@ -62,10 +63,7 @@ def text_cell(ws, row: int, col: int, text):
     return c
 
 
-def _col_letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(n)
+_col_letter = column_letter  # 1 -> A
 
 
 # --- how the workbook reads: one amount format, an East Asian font, widths, print setup
@@ -126,31 +124,35 @@ def east_asian_workbook():
 
 def display_width(text) -> int:
     """Width of ``text`` in Excel character units: a CJK (wide) character counts double."""
+    return _text_width(str(text))
+
+
+@lru_cache(maxsize=4096)  # labels repeat from row to row and table to table
+def _text_width(text: str) -> int:
     import unicodedata
 
-    text = str(text)
     if text.isascii():
         return max((len(line) for line in text.splitlines()), default=0)
     return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
                 for line in text.splitlines()), default=0)
 
 
-def fit_columns(cells: SheetCells, first_row: int, last_row: int, ncols: int, head_row: Optional[int] = None) -> None:
+def fit_columns(cells: Sheet, first_row: int, last_row: int, ncols: int, head_row: Optional[int] = None) -> None:
     """Each column as wide as its widest text or number (within MIN_WIDTH..MAX_WIDTH); a Table
     header names its column by the last part of a joined printed header (it wraps: HEAD_WRAP)."""
-    ws = cells.ws
     cells.touch(first_row, last_row, ncols)
+    widths = [0] * (ncols + 1)
+    for (r, j), (v, _, _) in cells.cells.items():
+        if v is None or not first_row <= r <= last_row or j > ncols:
+            continue
+        w = len(f"{v:,.2f}") if isinstance(v, (int, float)) and not isinstance(v, bool) else display_width(v)
+        if w > widths[j]:
+            widths[j] = w
     for j in range(1, ncols + 1):
-        w = 0
-        for r in range(first_row, last_row + 1):
-            v = cells.value(r, j)
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                w = max(w, len(f"{v:,.2f}"))
-            elif v is not None:
-                w = max(w, display_width(v))
+        w = widths[j]
         if head_row is not None:
             w = max(w, display_width(str(cells.value(head_row, j) or "").split("/")[-1]))
-        ws.column_dimensions[_col_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, w + 2))
+        cells.widths[j] = min(MAX_WIDTH, max(MIN_WIDTH, w + 2))
 
 
 def print_setup(ws, title_rows: int = 0) -> None:
@@ -164,7 +166,7 @@ def print_setup(ws, title_rows: int = 0) -> None:
         ws.print_title_rows = f"1:{title_rows}"
 
 
-def link(cells: SheetCells, row: int, col: int, sheet: str, coord: str) -> None:
+def link(cells: Sheet, row: int, col: int, sheet: str, coord: str) -> None:
     """An internal hyperlink from the cell at (row, col) to ``'sheet'!coord``."""
     cells.link(row, col, f"{quoted_sheet(sheet)}!{coord}")
 
@@ -235,7 +237,7 @@ def row_key(row: int) -> int:
 _text_cell = text_cell  # the one helper, under its former name
 
 
-def _set_value(cells: SheetCells, row: int, col: int, cell: Cell) -> None:
+def _set_value(cells: Sheet, row: int, col: int, cell: Cell) -> None:
     if cell.value is not None:
         cells.put(row, col, cell.value, amount_style(cell.value))
     elif cell.text.strip():
@@ -319,19 +321,15 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                    checks: Optional[List["rules.AnyCheck"]] = None) -> str:
     """Write the template workbook atomically (temp file + rename). Returns ``path``.
     ``findings`` and ``checks``, when the caller has run the rules already, are not computed again.
-    One pass over the document: cells are kept as plain values (:class:`SheetCells`), not as
+    One pass over the document: cells are kept as plain values (:class:`Sheet`), not as
     openpyxl Cell objects, and written as each sheet's XML at saving."""
-    from openpyxl.worksheet.table import Table as XTable, TableStyleInfo
-
     if findings is None or checks is None:
         _, engine_checks, engine_findings = rules.run(doc)
         findings = engine_findings if findings is None else findings
         checks = engine_checks if checks is None else checks
     layout = Layout(doc)
-    wb = east_asian_workbook()
-    meta_ws = wb.active
-    meta_ws.title = META_SHEET
-    meta = SheetCells(meta_ws)
+    book = Book()
+    meta = book.add_sheet(META_SHEET)
 
     # --- metadata
     info = [
@@ -356,8 +354,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
     for n, t in enumerate(doc.tables, start=1):
         key = keys[id(t)]
         sname = layout.sheets[key]
-        ws = wb.create_sheet(sname)
-        cells = SheetCells(ws)
+        cells = book.add_sheet(sname)
         cells.text(1, 1, t.title or classify.sheet_name(t.kind), TITLE)
         pages = f"{min(t.pages)}-{max(t.pages)}" if t.pages else ""
         cells.text(2, 1, f"单位：{t.unit or doc.unit or '未注明'}　页码：{pages}　印制标签：{t.label or ''}"
@@ -384,15 +381,9 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
             cells.put(er, key_col, row_key(i))
         last_row = hr + max(1, len(t.rows))
         ref = f"A{hr}:{_col_letter(len(names))}{last_row}"
-        xt = XTable(displayName=f"T{n:02d}_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", ref=ref)
-        xt.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        xt._initialise_columns()  # named here from the header written (openpyxl reads them from its cells)
-        for col, nm in zip(xt.tableColumns, names):
-            col.name = nm
-        ws.add_table(xt)
+        cells.table = TablePart(f"T{n:02d}_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", ref, names)
         fit_columns(cells, hr + 1, last_row, len(names), head_row=hr)
-        print_setup(ws, title_rows=hr)
-        ws.freeze_panes = f"A{hr + 1}"
+        cells.title_rows = cells.frozen_rows = hr
         vals = [sname, t.kind, t.title, t.label or "", t.unit or "", ",".join(map(str, t.pages)),
                 len(t.header), len(t.rows), "是" if t.empty else ""]
         for j, v in enumerate(vals, start=1):
@@ -400,14 +391,10 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
                 meta.text(idx_row + n, j, v)
             else:
                 meta.put(idx_row + n, j, v)
-    meta_ws.column_dimensions["A"].width = 22
-    meta_ws.column_dimensions["B"].width = 40
-    meta_ws.column_dimensions["C"].width = 50
-    print_setup(meta_ws)
+    meta.widths.update({1: 22, 2: 40, 3: 50})
 
     # --- overview: main totals and the state of the checks
-    ov_ws = wb.create_sheet(OVERVIEW_SHEET, 1)
-    ov = SheetCells(ov_ws)
+    ov = book.add_sheet(OVERVIEW_SHEET, 1)
     ov.text(1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览", TITLE)
     for j, h in enumerate(["指标", f"金额（{doc.unit or '万元'}）", "来源"], start=1):
         ov.put(3, j, h, HEAD)
@@ -426,14 +413,11 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         ov.text(r, 1, label, BOLD)
         ov.put(r, 2, formula)
         r += 1
-    ov_ws.column_dimensions["A"].width = 24
-    ov_ws.column_dimensions["B"].width = 16
-    ov_ws.column_dimensions["C"].width = 60
-    print_setup(ov_ws, title_rows=3)
+    ov.widths.update({1: 24, 2: 16, 3: 60})
+    ov.title_rows = 3
 
     # --- checks as live formulas
-    ws = wb.create_sheet(CHECK_SHEET)
-    cells = SheetCells(ws)
+    cells = book.add_sheet(CHECK_SHEET)
     cells.put(1, 1, "校验（公式实时计算；合计的容差 = 0.005 ×（1 + 非空项数），见 XBRL Calculations 1.1；百分比的容差 = 其舍入区间）",
               BOLD)
     cells.put(2, 1, "失败数")
@@ -458,14 +442,12 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         cells.text(i, 10, "OK" if c.ok else "FAIL")
         pages = sorted({r.page for r in c.cells if r.page})
         cells.text(i, 11, ",".join(map(str, pages)))
-    for col, w in zip("ABCDEFGHIJK", (6, 10, 50, 12, 12, 10, 8, 50, 8, 8, 8)):
-        ws.column_dimensions[col].width = w
-    ws.freeze_panes = "A5"
+    cells.widths.update(enumerate((6, 10, 50, 12, 12, 10, 8, 50, 8, 8, 8), start=1))
+    cells.frozen_rows = 4
     _check_sheet_looks(cells, layout, checks)
 
     # --- narrative claims
-    ws = wb.create_sheet(CLAIM_SHEET)
-    cells = SheetCells(ws)
+    cells = book.add_sheet(CLAIM_SHEET)
     heads = ["主题", "金额(万元)", "占比%", "比上年增减额", "比上年增减率%", "增减率∞", "预算完成率%", "页码", "原文",
              "资金范围", "限定语", "年初预算(万元)"]
     for j, h in enumerate(heads, start=1):
@@ -486,12 +468,11 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
             cells.text(i, 11, cl.qualifier)
         if cl.budget is not None:
             cells.put(i, 12, cl.budget, AMOUNT)
-    ws.column_dimensions["I"].width = 80
-    print_setup(ws, title_rows=1)
+    cells.widths[9] = 80
+    cells.title_rows = 1
 
     # --- findings
-    ws = wb.create_sheet(FINDING_SHEET)
-    cells = SheetCells(ws)
+    cells = book.add_sheet(FINDING_SHEET)
     heads = ["规则", "严重性", "说明", "表列值", "应为", "容差", "单元格", "页码", "类别"]
     for j, h in enumerate(heads, start=1):
         cells.put(1, j, h, HEAD)
@@ -507,7 +488,7 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
         cells.text(i, 8, ",".join(map(str, pages)))
         cells.text(i, 9, f.family)
-    cuts = getattr(wb, "xlb_cut", [])
+    cuts = book.xlb_cut
     if cuts:  # the visible marker is in the cells; the list travels with the workbook as a doubt
         i = len(findings) + 2
         cells.text(i, 1, EXTRACTION_PREFIX + "text-cut")
@@ -515,46 +496,35 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         cells.text(i, 3, f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
                          f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
         cells.text(i, 9, EXTRACTION_FAMILY)
-    ws.column_dimensions["C"].width = 90
-    ws.column_dimensions["G"].width = 40
+    cells.widths.update({3: 90, 7: 40})
     _finding_sheet_looks(cells, layout, findings)
 
-    return save_atomic(wb, path)
+    return save_atomic(book, path)
 
 
-def _check_sheet_looks(cells: SheetCells, layout: Layout, checks) -> None:
+def _check_sheet_looks(cells: Sheet, layout: Layout, checks) -> None:
     """校验: FAIL rows red (conditional: it follows the live result), a filter on the header,
     each row's 涉及单元格 linked to its total, printed landscape with the header on every page."""
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-
-    ws = cells.ws
     last = 4 + max(1, len(checks))
-    ws.conditional_formatting.add(f"A5:K{last}", FormulaRule(formula=['$I5="FAIL"'],
-                                                             fill=PatternFill("solid", bgColor=FAIL_FILL)))
-    ws.auto_filter.ref = f"A4:K{last}"
+    cells.fail_fill = (f"A5:K{last}", '$I5="FAIL"')
+    cells.auto_filter = f"A4:K{last}"
     for i, c in enumerate(checks, start=5):
         first = c.cells[0]  # the total of a sum, the printed figure (or the numerator) of a ratio
         if first.table in layout.sheets:
             link(cells, i, 8, layout.sheets[first.table], layout.cell(first))
-    print_setup(ws, title_rows=4)
+    cells.title_rows = 4
 
 
-def _finding_sheet_looks(cells: SheetCells, layout: Layout, findings) -> None:
+def _finding_sheet_looks(cells: Sheet, layout: Layout, findings) -> None:
     """问题: each finding linked to its first cell (its page is in 页码), errors red, a filter."""
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-
-    ws = cells.ws
     last = 1 + max(1, cells.max_row - 1)
-    ws.conditional_formatting.add(f"A2:I{last}", FormulaRule(formula=['$B2="error"'],
-                                                             fill=PatternFill("solid", bgColor=FAIL_FILL)))
-    ws.auto_filter.ref = f"A1:I{last}"
+    cells.fail_fill = (f"A2:I{last}", '$B2="error"')
+    cells.auto_filter = f"A1:I{last}"
     for i, f in enumerate(findings, start=2):
         first = next((r for r in f.cells if r.table in layout.sheets), None)
         if first is not None:
             link(cells, i, 7, layout.sheets[first.table], layout.cell(first))
-    print_setup(ws, title_rows=1)
+    cells.title_rows = 1
 
 
 def save_atomic(wb, path: str) -> str:
@@ -569,7 +539,7 @@ def save_atomic(wb, path: str) -> str:
         raise OutputError(f"cannot write there ({e.strerror or e}), {path}",
                           hint="check the folder exists and is writable") from e
     try:
-        save_workbook(wb, tmp)  # openpyxl's save; sheets of SheetCells written from them
+        wb.save(tmp)  # an openpyxl Workbook, or our Book
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
