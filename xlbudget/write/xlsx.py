@@ -220,9 +220,11 @@ class Sheet:
         out.append("</sheetData>")
 
     def table_xml(self, table_id: int) -> bytes:
+        from openpyxl.utils.escape import escape as ooxml_escape  # control characters as _x0009_
+
         t = self.table
         assert t is not None
-        cols = "".join(f'<tableColumn id="{i}" name="{_attr(n)}"/>' for i, n in enumerate(t.columns, start=1))
+        cols = "".join(f'<tableColumn id="{i}" name="{_attr(ooxml_escape(n))}"/>' for i, n in enumerate(t.columns, start=1))
         return (f'<table id="{table_id}" name="{_attr(t.name)}" displayName="{_attr(t.name)}" ref="{t.ref}" '
                 f'headerRowCount="1" xmlns="{NS_MAIN}"><autoFilter ref="{t.ref}"/><tableColumns count="{len(t.columns)}">'
                 f'{cols}</tableColumns><tableStyleInfo name="{_attr(t.style)}" showRowStripes="1"/></table>').encode()
