@@ -1,4 +1,4 @@
-"""openpyxl adapter: Document -> template workbook, and back.
+"""Document -> template workbook (written by :mod:`xlbudget.write.xlsx`), and back (read with openpyxl).
 
 * one sheet per table, an Excel Table (ListObject) over the body, numbers as numbers
   (blank stays blank, a printed 0.00 is the number 0), page of every row kept;
@@ -8,10 +8,12 @@
   file validates in Excel, WPS or LibreOffice without the add-in;
 * 叙述 (narrative claims) and 问题 (findings of the engine).
 
-Text from the PDF goes through ONE helper, :func:`text_cell` (also used by the comparison and the
-batch summary): it is written as a string, never a formula (``= + - @``, also after leading
-tabs/CR/spaces, get Excel's quote prefix), control and XML-illegal characters are dropped, a text
-over Excel's 32,767-character cell limit is cut with a visible marker and the cut is recorded.
+Text from the PDF goes through ONE helper, :func:`text_cell` (the openpyxl sheets of the comparison
+and the batch summary) or its twin :meth:`xlbudget.write.xlsx.Sheet.text` (this workbook), both on
+the rules of :mod:`xlbudget.text`: it is written as a string, never a formula (``= + - @``, also
+after leading tabs/CR/spaces, get Excel's quote prefix), control and XML-illegal characters are
+dropped, a text over Excel's 32,767-character cell limit is cut with a visible marker and the cut
+is recorded.
 Sheet names are made safe and unique by :func:`sheet_title`.
 """
 from __future__ import annotations

@@ -157,9 +157,9 @@ class Sheet:
     # ------------------------------------------------------------------ XML
     def xml(self, style_id: Callable[[Style], int], fail_dxf: Callable[[], int]) -> bytes:
         """The worksheet part (ASCII, other characters as references, as openpyxl streams it)."""
-        out = [f'<worksheet xmlns="{NS_MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>'
-               f'<pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="{self.dimension()}"/>'
-               '<sheetViews><sheetView workbookViewId="0">']
+        out = [(f'<worksheet xmlns="{NS_MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>'
+                f'<pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="{self.dimension()}"/>'
+                '<sheetViews><sheetView workbookViewId="0">')]
         if self.frozen_rows:
             out.append(f'<pane ySplit="{self.frozen_rows}" topLeftCell="A{self.frozen_rows + 1}" '
                        'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A1" sqref="A1"/>')
