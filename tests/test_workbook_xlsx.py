@@ -13,7 +13,7 @@ from conftest import RENDERED, imported, need
 from xlbudget.model import Cell, Claim, Document, Row, Table
 from xlbudget.text import CUT_MARK
 from xlbudget.write import workbook as wbmod
-from xlbudget.write.xlsx import FONT_KINDS, Book, column_letter
+from xlbudget.write.xlsx import Book, column_letter
 
 TIME_STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")  # docProps/core.xml: created, modified
 
@@ -42,7 +42,7 @@ def openpyxl_package(book: Book, path) -> None:
                 cell.data_type = "s"
             for attr, spec in style:
                 if attr == "font":
-                    cell.font = wbmod.font(**FONT_KINDS[spec])
+                    cell.font = wbmod.font(**wbmod.FONT_KINDS[spec])
                 elif attr == "fill":
                     cell.fill = PatternFill("solid", fgColor=spec)
                 elif attr == "alignment":

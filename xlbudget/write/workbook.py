@@ -75,7 +75,10 @@ GB2312_CHARSET = 134  # the font's character set: Simplified Chinese
 MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths in characters; longer text wraps
 FAIL_FILL, LINK_COLOR = "FFC7CE", "0563C1"  # Excel's "bad" red and hyperlink blue
 HEAD_FILL = "DDDDDD"  # the grey of heads
-# the cell styles of write_workbook (see sheet_cells.Style)
+# the fonts of cells besides the default, as keywords of font(): the names Style specs use
+FONT_KINDS = {"bold": {"bold": True}, "title": {"bold": True, "size": 12},
+              "link": {"color": LINK_COLOR, "underline": "single"}}
+# the cell styles of write_workbook (see xlsx.Style)
 BOLD: Style = (("font", "bold"),)
 TITLE: Style = (("font", "title"),)
 HEAD: Style = (("font", "bold"), ("fill", HEAD_FILL))

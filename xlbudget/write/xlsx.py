@@ -27,13 +27,10 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from xlbudget.text import _FORMULA_LEAD, safe_text
 
 # A style is a tuple of (attribute, spec) pairs of plain values (hashed fast, resolved once per
-# workbook): ("font", name of FONT_KINDS), ("fill", RGB of a solid fill), ("alignment", "wrap"),
-# ("number_format", format), ("quotePrefix", True).
+# workbook): ("font", a name of workbook.FONT_KINDS), ("fill", RGB of a solid fill), ("alignment",
+# "wrap"), ("number_format", format), ("quotePrefix", True).
 Style = Tuple[Tuple[str, object], ...]
 QUOTE: Style = (("quotePrefix", True),)  # Excel's quote prefix: the cell stays text when edited
-# the fonts cells use besides the default, as keywords of workbook.font
-FONT_KINDS = {"bold": {"bold": True}, "title": {"bold": True, "size": 12},
-              "link": {"color": "0563C1", "underline": "single"}}
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -339,7 +336,7 @@ def _style_resolver(wb) -> Callable[[Style], int]:
     from openpyxl.cell import Cell
     from openpyxl.styles import Alignment, PatternFill
 
-    from xlbudget.write.workbook import font
+    from xlbudget.write.workbook import FONT_KINDS, font
 
     ids: Dict[Style, int] = {}
 
