@@ -3,8 +3,9 @@ XML written in one pass.
 
 openpyxl keeps one Cell object per cell (style proxies hashed at every assignment, one XML element
 built per cell when saving) and a tree of descriptor objects per sheet and per Excel Table: ~75 µs a
-cell and ~2 ms a sheet, most of the time of an import. Our sheets use a handful of features, all
-written here as openpyxl 3.1 writes them (the same bytes: a test compares the two writers):
+cell and ~2 ms a sheet, most of the time of writing a workbook. Our sheets use a handful of
+features, all written here as openpyxl 3.1 writes them, byte for byte (tests/test_workbook_xlsx.py
+builds the same workbook with openpyxl and compares every part):
 
 * cells: inline strings, numbers as ``%.16g``, formulas with an empty cached value, internal
   hyperlinks, style ids from the workbook's style tables;
@@ -235,8 +236,8 @@ class Sheet:
 
 
 class _Chunks:
-    """Parts of an XML text, sent to a binary stream (ASCII, other characters as references) by
-    the few hundred rather than joined at the end: a 1,000-page document's 校验 sheet is 6 MB."""
+    """Parts of an XML text, sent to a binary stream (ASCII, other characters as references) a few
+    thousand at a time rather than joined at the end: a 1,000-page document's 校验 sheet is 6 MB."""
     PARTS = 2000  # parts (about one per cell) kept before writing them out
 
     def __init__(self, stream: BinaryIO):
