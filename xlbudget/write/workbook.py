@@ -1,4 +1,4 @@
-"""openpyxl adapter: Document -> template workbook, and back.
+"""Document -> template workbook (written by :mod:`xlbudget.write.xlsx`), and back (read with openpyxl).
 
 * one sheet per table, an Excel Table (ListObject) over the body, numbers as numbers
   (blank stays blank, a printed 0.00 is the number 0), page of every row kept;
@@ -8,10 +8,12 @@
   file validates in Excel, WPS or LibreOffice without the add-in;
 * 叙述 (narrative claims) and 问题 (findings of the engine).
 
-Text from the PDF goes through ONE helper, :func:`text_cell` (also used by the comparison and the
-batch summary): it is written as a string, never a formula (``= + - @``, also after leading
-tabs/CR/spaces, get Excel's quote prefix), control and XML-illegal characters are dropped, a text
-over Excel's 32,767-character cell limit is cut with a visible marker and the cut is recorded.
+Text from the PDF goes through ONE helper, :func:`text_cell` (the openpyxl sheets of the comparison
+and the batch summary) or its twin :meth:`xlbudget.write.xlsx.Sheet.text` (this workbook), both on
+the rules of :mod:`xlbudget.text`: it is written as a string, never a formula (``= + - @``, also
+after leading tabs/CR/spaces, get Excel's quote prefix), control and XML-illegal characters are
+dropped, a text over Excel's 32,767-character cell limit is cut with a visible marker and the cut
+is recorded.
 Sheet names are made safe and unique by :func:`sheet_title`.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import re
 import tempfile
 from decimal import Decimal
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from xlbudget import __version__
@@ -28,6 +31,7 @@ from xlbudget import catalogue as classify
 from xlbudget.checks import rules
 from xlbudget.numbers import Tolerance, parse_amount
 from xlbudget.vocabulary import LEVEL_NAMES, is_total_label
+from xlbudget.write.xlsx import Book, Sheet, Style, TablePart, column_letter
 from xlbudget.model import (EXTRACTION_FAMILY, EXTRACTION_PREFIX, Cell, CellRef, Claim, Document, Finding, InputError, LimitError, OutputError,
                     Row, Table, extraction_warning, table_keys)
 
@@ -61,10 +65,7 @@ def text_cell(ws, row: int, col: int, text):
     return c
 
 
-def _col_letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(n)
+_col_letter = column_letter  # 1 -> A
 
 
 # --- how the workbook reads: one amount format, an East Asian font, widths, print setup
@@ -73,12 +74,35 @@ FONT_NAME = "等线"  # Excel's East Asian default since 2016 (WPS has it; Libre
 GB2312_CHARSET = 134  # the font's character set: Simplified Chinese
 MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths in characters; longer text wraps
 FAIL_FILL, LINK_COLOR = "FFC7CE", "0563C1"  # Excel's "bad" red and hyperlink blue
+HEAD_FILL = "DDDDDD"  # the grey of heads
+# the fonts of cells besides the default, as keywords of font(): the names Style specs use
+FONT_KINDS = {"bold": {"bold": True}, "title": {"bold": True, "size": 12},
+              "link": {"color": LINK_COLOR, "underline": "single"}}
+# the cell styles of write_workbook (see xlsx.Style)
+BOLD: Style = (("font", "bold"),)
+TITLE: Style = (("font", "title"),)
+HEAD: Style = (("font", "bold"), ("fill", HEAD_FILL))
+PRINTED_HEAD: Style = (("fill", HEAD_FILL), ("alignment", "wrap"))
+HEAD_WRAP: Style = (("font", "bold"), ("alignment", "wrap"))  # an Excel Table's header row
 
 
 def amount_format(value: Decimal) -> str:
     """:data:`AMOUNT_FORMAT`, with room for more decimals when the PDF printed more (never hide one)."""
     extra = -value.as_tuple().exponent - 2 if isinstance(value.as_tuple().exponent, int) else 0
     return AMOUNT_FORMAT + "#" * max(0, extra)
+
+
+def number_style(fmt: str) -> Style:
+    """The style of a number shown in format ``fmt``."""
+    return (("number_format", fmt),)
+
+
+AMOUNT: Style = number_style(AMOUNT_FORMAT)
+
+
+def amount_style(value: Decimal) -> Style:
+    """The style of an amount: :func:`amount_format`."""
+    return number_style(amount_format(value))
 
 
 def font(**kw):
@@ -105,30 +129,35 @@ def east_asian_workbook():
 
 def display_width(text) -> int:
     """Width of ``text`` in Excel character units: a CJK (wide) character counts double."""
+    return _text_width(str(text))
+
+
+@lru_cache(maxsize=4096)  # labels repeat from row to row and table to table
+def _text_width(text: str) -> int:
     import unicodedata
 
+    if text.isascii():
+        return max((len(line) for line in text.splitlines()), default=0)
     return max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-                for line in str(text).splitlines()), default=0)
+                for line in text.splitlines()), default=0)
 
 
-def fit_columns(ws, first_row: int, last_row: int, ncols: int, head_row: Optional[int] = None) -> None:
+def fit_columns(cells: Sheet, first_row: int, last_row: int, ncols: int, head_row: Optional[int] = None) -> None:
     """Each column as wide as its widest text or number (within MIN_WIDTH..MAX_WIDTH); a Table
-    header names its column by the last part of a joined printed header and wraps."""
-    from openpyxl.styles import Alignment
-
+    header names its column by the last part of a joined printed header (it wraps: HEAD_WRAP)."""
+    cells.touch(first_row, last_row, ncols)
+    widths = [0] * (ncols + 1)
+    for (r, j), (v, _, _) in cells.cells.items():
+        if v is None or not first_row <= r <= last_row or j > ncols:
+            continue
+        w = len(f"{v:,.2f}") if isinstance(v, (int, float)) and not isinstance(v, bool) else display_width(v)
+        if w > widths[j]:
+            widths[j] = w
     for j in range(1, ncols + 1):
-        w = 0
-        for r in range(first_row, last_row + 1):
-            v = ws.cell(row=r, column=j).value
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                w = max(w, len(f"{v:,.2f}"))
-            elif v is not None:
-                w = max(w, display_width(v))
+        w = widths[j]
         if head_row is not None:
-            c = ws.cell(row=head_row, column=j)
-            w = max(w, display_width(str(c.value or "").split("/")[-1]))
-            c.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[_col_letter(j)].width = min(MAX_WIDTH, max(MIN_WIDTH, w + 2))
+            w = max(w, display_width(str(cells.value(head_row, j) or "").split("/")[-1]))
+        cells.widths[j] = min(MAX_WIDTH, max(MIN_WIDTH, w + 2))
 
 
 def print_setup(ws, title_rows: int = 0) -> None:
@@ -142,12 +171,9 @@ def print_setup(ws, title_rows: int = 0) -> None:
         ws.print_title_rows = f"1:{title_rows}"
 
 
-def link(c, sheet: str, coord: str) -> None:
-    """An internal hyperlink from cell ``c`` to ``'sheet'!coord``."""
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
-    c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{quoted_sheet(sheet)}!{coord}")
-    c.font = font(color=LINK_COLOR, underline="single")
+def link(cells: Sheet, row: int, col: int, sheet: str, coord: str) -> None:
+    """An internal hyperlink from the cell at (row, col) to ``'sheet'!coord``."""
+    cells.link(row, col, f"{quoted_sheet(sheet)}!{coord}")
 
 
 class Layout:
@@ -216,14 +242,11 @@ def row_key(row: int) -> int:
 _text_cell = text_cell  # the one helper, under its former name
 
 
-def _set_value(ws, row: int, col: int, cell: Cell):
+def _set_value(cells: Sheet, row: int, col: int, cell: Cell) -> None:
     if cell.value is not None:
-        c = ws.cell(row=row, column=col, value=cell.value)
-        c.number_format = amount_format(cell.value)
-        return c
-    if cell.text.strip():
-        return _text_cell(ws, row, col, cell.text)
-    return None
+        cells.put(row, col, cell.value, amount_style(cell.value))
+    elif cell.text.strip():
+        cells.text(row, col, cell.text)
 
 
 def _unique(names: Sequence[str]) -> List[str]:
@@ -302,20 +325,16 @@ def check_cells(layout: Layout, c: "rules.AnyCheck", arrow: str = " ← ") -> st
 def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] = None,
                    checks: Optional[List["rules.AnyCheck"]] = None) -> str:
     """Write the template workbook atomically (temp file + rename). Returns ``path``.
-    ``findings`` and ``checks``, when the caller has run the rules already, are not computed again."""
-    from openpyxl.styles import Alignment, PatternFill
-    from openpyxl.worksheet.table import Table as XTable, TableStyleInfo
-
+    ``findings`` and ``checks``, when the caller has run the rules already, are not computed again.
+    One pass over the document: cells are kept as plain values (:class:`Sheet`), not as
+    openpyxl Cell objects, and written as each sheet's XML at saving."""
     if findings is None or checks is None:
         _, engine_checks, engine_findings = rules.run(doc)
         findings = engine_findings if findings is None else findings
         checks = engine_checks if checks is None else checks
     layout = Layout(doc)
-    wb = east_asian_workbook()
-    meta = wb.active
-    meta.title = META_SHEET
-    bold = font(bold=True)
-    grey = PatternFill("solid", fgColor="DDDDDD")
+    book = Book()
+    meta = book.add_sheet(META_SHEET)
 
     # --- metadata
     info = [
@@ -325,216 +344,192 @@ def write_workbook(doc: Document, path: str, findings: Optional[List[Finding]] =
         ("xlbudget", __version__), ("警告", "；".join(doc.warnings)),
     ]
     for i, (k, v) in enumerate(info, start=1):
-        meta.cell(row=i, column=1, value=k).font = bold
+        meta.put(i, 1, k, BOLD)
         if isinstance(v, str):
-            _text_cell(meta, i, 2, v)
+            meta.text(i, 2, v)
         else:
-            meta.cell(row=i, column=2, value=v)
+            meta.put(i, 2, v)
     idx_row = len(info) + 2
     heads = ["工作表", "表类型", "标题", "印制标签", "单位", "页码", "表头行数", "数据行数", "本表无数据"]
     for j, h in enumerate(heads, start=1):
-        c = meta.cell(row=idx_row, column=j, value=h)
-        c.font, c.fill = bold, grey
+        meta.put(idx_row, j, h, HEAD)
     keys = layout.keys
 
     # --- table sheets
     for n, t in enumerate(doc.tables, start=1):
         key = keys[id(t)]
         sname = layout.sheets[key]
-        ws = wb.create_sheet(sname)
-        _text_cell(ws, 1, 1, t.title or classify.sheet_name(t.kind)).font = font(bold=True, size=12)
+        cells = book.add_sheet(sname)
+        cells.text(1, 1, t.title or classify.sheet_name(t.kind), TITLE)
         pages = f"{min(t.pages)}-{max(t.pages)}" if t.pages else ""
-        _text_cell(ws, 2, 1, f"单位：{t.unit or doc.unit or '未注明'}　页码：{pages}　印制标签：{t.label or ''}"
+        cells.text(2, 1, f"单位：{t.unit or doc.unit or '未注明'}　页码：{pages}　印制标签：{t.label or ''}"
                    + ("　注：本表无数据" if t.empty else ""))
         for hi, hrow in enumerate(t.header):
             for j, txt in enumerate(hrow, start=1):
                 if txt:
-                    c = _text_cell(ws, 3 + hi, j, txt)
-                    c.fill = grey
-                    c.alignment = Alignment(wrap_text=True, vertical="center")
+                    cells.text(3 + hi, j, txt, PRINTED_HEAD)
         hr = 3 + len(t.header)
-        names = _unique(list(t.columns) + EXTRA_COLS + [ROW_KEY_COL])
-        for j, nm in enumerate(names, start=1):
-            _text_cell(ws, hr, j, nm).font = bold
+        names = [cells.text(hr, j, nm, HEAD_WRAP)
+                 for j, nm in enumerate(_unique(list(t.columns) + EXTRA_COLS + [ROW_KEY_COL]), start=1)]
+        base = len(t.columns)
+        key_col = layout.key_col[key]
         for i, r in enumerate(t.rows):
             er = hr + 1 + i
             for j, cell in enumerate(r.cells, start=1):
-                _set_value(ws, er, j, cell)
-            base = len(t.columns)
+                _set_value(cells, er, j, cell)
             if r.code:
-                _text_cell(ws, er, base + 1, r.code)
+                cells.text(er, base + 1, r.code)
             if r.level:
-                ws.cell(row=er, column=base + 2, value=LEVEL_NAMES.get(r.level, str(r.level)))
+                cells.put(er, base + 2, LEVEL_NAMES.get(r.level, str(r.level)))
             if r.page:
-                ws.cell(row=er, column=base + 3, value=r.page)
-            ws.cell(row=er, column=layout.key_col[key], value=row_key(i))
+                cells.put(er, base + 3, r.page)
+            cells.put(er, key_col, row_key(i))
         last_row = hr + max(1, len(t.rows))
         ref = f"A{hr}:{_col_letter(len(names))}{last_row}"
-        xt = XTable(displayName=f"T{n:02d}_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", ref=ref)
-        xt.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(xt)
-        fit_columns(ws, hr + 1, last_row, len(names), head_row=hr)
-        print_setup(ws, title_rows=hr)
-        ws.freeze_panes = ws.cell(row=hr + 1, column=1)
+        cells.table = TablePart(f"T{n:02d}_{re.sub(r'[^A-Za-z0-9_]', '_', key)}", ref, names)
+        fit_columns(cells, hr + 1, last_row, len(names), head_row=hr)
+        cells.title_rows = cells.frozen_rows = hr
         vals = [sname, t.kind, t.title, t.label or "", t.unit or "", ",".join(map(str, t.pages)),
                 len(t.header), len(t.rows), "是" if t.empty else ""]
         for j, v in enumerate(vals, start=1):
             if isinstance(v, str):
-                _text_cell(meta, idx_row + n, j, v)
+                meta.text(idx_row + n, j, v)
             else:
-                meta.cell(row=idx_row + n, column=j, value=v)
-    meta.column_dimensions["A"].width = 22
-    meta.column_dimensions["B"].width = 40
-    meta.column_dimensions["C"].width = 50
-    print_setup(meta)
+                meta.put(idx_row + n, j, v)
+    meta.widths.update({1: 22, 2: 40, 3: 50})
 
     # --- overview: main totals and the state of the checks
-    ov = wb.create_sheet(OVERVIEW_SHEET, 1)
-    _text_cell(ov, 1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览").font = font(bold=True, size=12)
+    ov = book.add_sheet(OVERVIEW_SHEET, 1)
+    ov.text(1, 1, f"{doc.department or ''} {doc.year or ''}年 {doc.kind}公开 — 总览", TITLE)
     for j, h in enumerate(["指标", f"金额（{doc.unit or '万元'}）", "来源"], start=1):
-        c = ov.cell(row=3, column=j, value=h)
-        c.font, c.fill = bold, grey
+        ov.put(3, j, h, HEAD)
     from xlbudget.compare.core import main_totals  # pure core; imported here to keep module load light
 
     r = 4
     for subject, (value, where) in main_totals(doc).items():
-        _text_cell(ov, r, 1, subject)
-        ov.cell(row=r, column=2, value=value).number_format = AMOUNT_FORMAT
-        _text_cell(ov, r, 3, where)
+        ov.text(r, 1, subject)
+        ov.put(r, 2, value, AMOUNT)
+        ov.text(r, 3, where)
         r += 1
     r += 1
     for label, formula in (("校验失败数（公式）", f"='{CHECK_SHEET}'!B2"), ("校验总数", f"='{CHECK_SHEET}'!D2"),
                            ("叙述核对问题", len([f for f in findings if f.id.startswith("NARR")])),
                            ("表格数", len(doc.tables)), ("叙述数据点", len(doc.claims))):
-        _text_cell(ov, r, 1, label).font = bold
-        ov.cell(row=r, column=2, value=formula)
+        ov.text(r, 1, label, BOLD)
+        ov.put(r, 2, formula)
         r += 1
-    ov.column_dimensions["A"].width = 24
-    ov.column_dimensions["B"].width = 16
-    ov.column_dimensions["C"].width = 60
-    print_setup(ov, title_rows=3)
+    ov.widths.update({1: 24, 2: 16, 3: 60})
+    ov.title_rows = 3
 
     # --- checks as live formulas
-    ws = wb.create_sheet(CHECK_SHEET)
-    ws["A1"] = "校验（公式实时计算；合计的容差 = 0.005 ×（1 + 非空项数），见 XBRL Calculations 1.1；百分比的容差 = 其舍入区间）"
-    ws["A1"].font = bold
-    ws["A2"] = "失败数"
-    ws["B2"] = '=COUNTIF(I5:I100000,"FAIL")'
-    ws["C2"] = "检查数"
-    ws["D2"] = '=COUNTA(I5:I100000)'
+    cells = book.add_sheet(CHECK_SHEET)
+    cells.put(1, 1, "校验（公式实时计算；合计的容差 = 0.005 ×（1 + 非空项数），见 XBRL Calculations 1.1；百分比的容差 = 其舍入区间）",
+              BOLD)
+    cells.put(2, 1, "失败数")
+    cells.put(2, 2, '=COUNTIF(I5:I100000,"FAIL")')
+    cells.put(2, 3, "检查数")
+    cells.put(2, 4, '=COUNTA(I5:I100000)')
     heads = ["编号", "规则", "说明", "表列值", "计算值", "差额", "容差", "涉及单元格", "结果", "引擎结果", "页码"]
     for j, h in enumerate(heads, start=1):
-        c = ws.cell(row=4, column=j, value=h)
-        c.font, c.fill = bold, grey
+        cells.put(4, j, h, HEAD)
+    tolerance = number_style("0.000")
     for i, c in enumerate(checks, start=5):
         f_total, f_sum, f_tol, args = check_formulas(layout, c)
-        ws.cell(row=i, column=1, value=i - 4)
-        _text_cell(ws, i, 2, c.id)
-        _text_cell(ws, i, 3, c.label)
-        ws.cell(row=i, column=4, value=f_total).number_format = "#,##0.00"
-        ws.cell(row=i, column=5, value=f_sum).number_format = "#,##0.00"
-        ws.cell(row=i, column=6, value=f"=D{i}-E{i}").number_format = "#,##0.00"
-        ws.cell(row=i, column=7, value=f_tol).number_format = "0.000"
-        _text_cell(ws, i, 8, check_cells(layout, c))
-        ws.cell(row=i, column=9, value=check_result(i, c))
-        _text_cell(ws, i, 10, "OK" if c.ok else "FAIL")
+        cells.put(i, 1, i - 4)
+        cells.text(i, 2, c.id)
+        cells.text(i, 3, c.label)
+        cells.put(i, 4, f_total, AMOUNT)
+        cells.put(i, 5, f_sum, AMOUNT)
+        cells.put(i, 6, f"=D{i}-E{i}", AMOUNT)
+        cells.put(i, 7, f_tol, tolerance)
+        cells.text(i, 8, check_cells(layout, c))
+        cells.put(i, 9, check_result(i, c))
+        cells.text(i, 10, "OK" if c.ok else "FAIL")
         pages = sorted({r.page for r in c.cells if r.page})
-        _text_cell(ws, i, 11, ",".join(map(str, pages)))
-    for col, w in zip("ABCDEFGHIJK", (6, 10, 50, 12, 12, 10, 8, 50, 8, 8, 8)):
-        ws.column_dimensions[col].width = w
-    ws.freeze_panes = "A5"
-    _check_sheet_looks(ws, layout, checks)
+        cells.text(i, 11, ",".join(map(str, pages)))
+    cells.widths.update(enumerate((6, 10, 50, 12, 12, 10, 8, 50, 8, 8, 8), start=1))
+    cells.frozen_rows = 4
+    _check_sheet_looks(cells, layout, checks)
 
     # --- narrative claims
-    ws = wb.create_sheet(CLAIM_SHEET)
+    cells = book.add_sheet(CLAIM_SHEET)
     heads = ["主题", "金额(万元)", "占比%", "比上年增减额", "比上年增减率%", "增减率∞", "预算完成率%", "页码", "原文",
              "资金范围", "限定语", "年初预算(万元)"]
     for j, h in enumerate(heads, start=1):
-        c = ws.cell(row=1, column=j, value=h)
-        c.font, c.fill = bold, grey
+        cells.put(1, j, h, HEAD)
     for i, cl in enumerate(doc.claims, start=2):
-        _text_cell(ws, i, 1, cl.subject)
+        cells.text(i, 1, cl.subject)
         for j, v in ((2, cl.amount), (3, cl.share), (4, cl.change), (5, cl.change_rate), (7, cl.execution_rate)):
             if v is not None:
-                ws.cell(row=i, column=j, value=v).number_format = AMOUNT_FORMAT
+                cells.put(i, j, v, AMOUNT)
         if cl.change_rate_infinite:
-            _text_cell(ws, i, 6, "∞")
+            cells.text(i, 6, "∞")
         if cl.page:
-            ws.cell(row=i, column=8, value=cl.page)
-        _text_cell(ws, i, 9, cl.text)
+            cells.put(i, 8, cl.page)
+        cells.text(i, 9, cl.text)
         if cl.scope:
-            _text_cell(ws, i, 10, cl.scope)
+            cells.text(i, 10, cl.scope)
         if cl.qualifier:
-            _text_cell(ws, i, 11, cl.qualifier)
+            cells.text(i, 11, cl.qualifier)
         if cl.budget is not None:
-            ws.cell(row=i, column=12, value=cl.budget).number_format = AMOUNT_FORMAT
-    ws.column_dimensions["I"].width = 80
-    print_setup(ws, title_rows=1)
+            cells.put(i, 12, cl.budget, AMOUNT)
+    cells.widths[9] = 80
+    cells.title_rows = 1
 
     # --- findings
-    ws = wb.create_sheet(FINDING_SHEET)
+    cells = book.add_sheet(FINDING_SHEET)
     heads = ["规则", "严重性", "说明", "表列值", "应为", "容差", "单元格", "页码", "类别"]
     for j, h in enumerate(heads, start=1):
-        c = ws.cell(row=1, column=j, value=h)
-        c.font, c.fill = bold, grey
+        cells.put(1, j, h, HEAD)
     for i, f in enumerate(findings, start=2):
-        _text_cell(ws, i, 1, f.id)
-        _text_cell(ws, i, 2, f.severity)
-        _text_cell(ws, i, 3, f.message)
+        cells.text(i, 1, f.id)
+        cells.text(i, 2, f.severity)
+        cells.text(i, 3, f.message)
         for j, v in ((4, f.actual), (5, f.expected), (6, f.tolerance)):
             if v is not None:
-                ws.cell(row=i, column=j, value=v).number_format = AMOUNT_FORMAT
-        cells = [layout.addr(r, False) for r in f.cells if r.table in layout.sheets]
-        _text_cell(ws, i, 7, "; ".join(cells[:12]) + (" …" if len(cells) > 12 else ""))
+                cells.put(i, j, v, AMOUNT)
+        refs = [layout.addr(r, False) for r in f.cells if r.table in layout.sheets]
+        cells.text(i, 7, "; ".join(refs[:12]) + (" …" if len(refs) > 12 else ""))
         pages = sorted({r.page for r in f.cells if r.page} | ({f.page} if f.page else set()))
-        _text_cell(ws, i, 8, ",".join(map(str, pages)))
-        _text_cell(ws, i, 9, f.family)
-    cuts = getattr(wb, "xlb_cut", [])
+        cells.text(i, 8, ",".join(map(str, pages)))
+        cells.text(i, 9, f.family)
+    cuts = book.xlb_cut
     if cuts:  # the visible marker is in the cells; the list travels with the workbook as a doubt
         i = len(findings) + 2
-        _text_cell(ws, i, 1, EXTRACTION_PREFIX + "text-cut")
-        _text_cell(ws, i, 2, "warning")
-        _text_cell(ws, i, 3, f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
-                             f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
-        _text_cell(ws, i, 9, EXTRACTION_FAMILY)
-    ws.column_dimensions["C"].width = 90
-    ws.column_dimensions["G"].width = 40
-    _finding_sheet_looks(ws, layout, findings)
+        cells.text(i, 1, EXTRACTION_PREFIX + "text-cut")
+        cells.text(i, 2, "warning")
+        cells.text(i, 3, f"{len(cuts)} texts longer than Excel's {EXCEL_MAX_CHARS} characters per cell were cut "
+                         f"(marked {CUT_MARK}): " + ", ".join(cuts[:12]) + (" …" if len(cuts) > 12 else ""))
+        cells.text(i, 9, EXTRACTION_FAMILY)
+    cells.widths.update({3: 90, 7: 40})
+    _finding_sheet_looks(cells, layout, findings)
 
-    return save_atomic(wb, path)
+    return save_atomic(book, path)
 
 
-def _check_sheet_looks(ws, layout: Layout, checks) -> None:
+def _check_sheet_looks(cells: Sheet, layout: Layout, checks) -> None:
     """校验: FAIL rows red (conditional: it follows the live result), a filter on the header,
     each row's 涉及单元格 linked to its total, printed landscape with the header on every page."""
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-
     last = 4 + max(1, len(checks))
-    ws.conditional_formatting.add(f"A5:K{last}", FormulaRule(formula=['$I5="FAIL"'],
-                                                             fill=PatternFill("solid", bgColor=FAIL_FILL)))
-    ws.auto_filter.ref = f"A4:K{last}"
+    cells.fail_fill = (f"A5:K{last}", '$I5="FAIL"')
+    cells.auto_filter = f"A4:K{last}"
     for i, c in enumerate(checks, start=5):
         first = c.cells[0]  # the total of a sum, the printed figure (or the numerator) of a ratio
         if first.table in layout.sheets:
-            link(ws.cell(row=i, column=8), layout.sheets[first.table], layout.cell(first))
-    print_setup(ws, title_rows=4)
+            link(cells, i, 8, layout.sheets[first.table], layout.cell(first))
+    cells.title_rows = 4
 
 
-def _finding_sheet_looks(ws, layout: Layout, findings) -> None:
+def _finding_sheet_looks(cells: Sheet, layout: Layout, findings) -> None:
     """问题: each finding linked to its first cell (its page is in 页码), errors red, a filter."""
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-
-    last = 1 + max(1, ws.max_row - 1)
-    ws.conditional_formatting.add(f"A2:I{last}", FormulaRule(formula=['$B2="error"'],
-                                                             fill=PatternFill("solid", bgColor=FAIL_FILL)))
-    ws.auto_filter.ref = f"A1:I{last}"
+    last = 1 + max(1, cells.max_row - 1)
+    cells.fail_fill = (f"A2:I{last}", '$B2="error"')
+    cells.auto_filter = f"A1:I{last}"
     for i, f in enumerate(findings, start=2):
         first = next((r for r in f.cells if r.table in layout.sheets), None)
         if first is not None:
-            link(ws.cell(row=i, column=7), layout.sheets[first.table], layout.cell(first))
-    print_setup(ws, title_rows=1)
+            link(cells, i, 7, layout.sheets[first.table], layout.cell(first))
+    cells.title_rows = 1
 
 
 def save_atomic(wb, path: str) -> str:
@@ -549,7 +544,7 @@ def save_atomic(wb, path: str) -> str:
         raise OutputError(f"cannot write there ({e.strerror or e}), {path}",
                           hint="check the folder exists and is writable") from e
     try:
-        wb.save(tmp)
+        wb.save(tmp)  # an openpyxl Workbook, or our Book
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
