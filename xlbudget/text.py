@@ -21,6 +21,11 @@ _FORMULA_LEAD = re.compile(r"^[\s]*[=+\-@]")  # what a spreadsheet may take for 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\：]")  # what a sheet name cannot hold (and the full-width colon)
 
 
+def looks_like_formula(s: str) -> bool:
+    """Would a spreadsheet take this text for a formula when it is typed or edited?"""
+    return _FORMULA_LEAD.match(s) is not None
+
+
 def _utf16_len(s: str) -> int:
     return len(s.encode("utf-16-le", "surrogatepass")) // 2
 

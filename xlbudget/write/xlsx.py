@@ -25,7 +25,7 @@ from functools import lru_cache
 from math import isinf, isnan
 from typing import BinaryIO, Callable, Dict, List, Optional, Sequence, Tuple
 
-from xlbudget.text import _FORMULA_LEAD, safe_text
+from xlbudget.text import looks_like_formula, safe_text
 
 # A style is a tuple of (attribute, spec) pairs of plain values (hashed fast, resolved once per
 # workbook): ("font", a name of workbook.FONT_KINDS), ("fill", RGB of a solid fill), ("alignment",
@@ -117,7 +117,7 @@ class Sheet:
         formula (a formula-like start gets the quote prefix), XML-illegal characters dropped, a
         cut to Excel's cell limit recorded in ``book.xlb_cut``. Returns the text written."""
         s, cut = safe_text(text)
-        self.cells[row, col] = (s, "s", style + QUOTE if _FORMULA_LEAD.match(s) else style)
+        self.cells[row, col] = (s, "s", style + QUOTE if looks_like_formula(s) else style)
         if cut:
             self.book.xlb_cut.append(f"'{self.title}'!{_coordinate(row, col)}")
         return s
