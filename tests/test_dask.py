@@ -102,3 +102,23 @@ def test_a_scheduler_without_the_dask_executor_is_a_usage_error(tmp_path, capsys
     (tmp_path / "in").mkdir()
     assert main(["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--scheduler", "tcp://h:8786"]) == 2
     assert "--executor dask" in capsys.readouterr().err
+
+
+def test_a_file_over_its_timeout_on_a_worker_is_reported_as_on_the_pool(tmp_path, monkeypatch):
+    # a dask task runs in a worker thread, which no signal can stop: its worker process ends,
+    # the file is run again elsewhere and reported as timed out, the other files convert
+    from xlbudget.batch import HANG_ENV, TIMEOUT_MARK, run_batch
+
+    if not FILES["npc2019.pdf"].exists():
+        pytest.skip("../shared corpus not present")
+    inp = tmp_path / "in"
+    inp.mkdir()
+    for name in ("hang.pdf", "ok.pdf"):
+        (inp / name).symlink_to(FILES["npc2019.pdf"])
+    monkeypatch.setenv(HANG_ENV, "hang.pdf")
+    by = {r.file: r for r in run_batch(str(inp), str(tmp_path / "out"), workers=2, progress=False,
+                                       executor="dask", timeout=20)}
+    assert by["hang.pdf"].status == "timeout" and "timeout after 20 s" in by["hang.pdf"].error
+    assert by["ok.pdf"].status == "ok" and float(by["ok.pdf"].totals["基本支出"]) == 9312.90
+    assert not (tmp_path / "out" / "hang.xlsx").exists()
+    assert not (tmp_path / "out" / ("hang.xlsx" + TIMEOUT_MARK)).exists()  # the mark is gone with its report

@@ -19,6 +19,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -149,9 +150,39 @@ def _on_alarm(signum, frame):
     raise _Timeout()
 
 
+# A file run in a worker thread (dask: no signal reaches it) that takes longer than its timeout
+# ends its worker process, after leaving this mark beside its output; the scheduler runs the
+# file again elsewhere, and that run finds the mark and reports the timeout. Only the file's
+# own worker is lost (one task per worker on a LocalCluster).
+TIMEOUT_MARK = ".xlbudget-timeout"
+EXIT_TIMED_OUT = 18
+
+
+def _timeout_mark(out: str) -> str:
+    return out + TIMEOUT_MARK
+
+
+def _end_worker(mark: str) -> None:
+    try:
+        with open(mark, "w", encoding="utf-8") as fh:
+            fh.write("timed out\n")
+    finally:
+        os._exit(EXIT_TIMED_OUT)
+
+
+def _timed_out(job: Tuple, timeout: float, sha: Optional[str], seconds: float) -> BatchResult:
+    mode, pdf, out, rel = job[:4]
+    return BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, sha256=sha, seconds=round(seconds, 2),
+                       error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
+                             "raise --timeout or check the file")
+
+
 # test-only: "<file name>|<marker path>" makes the worker process exit on that file the first
 # time (the marker records it), as a worker lost mid-batch (tests/test_dask.py)
 EXIT_ONCE_ENV = "XLBUDGET_TEST_EXIT_ONCE"
+# test-only: "<file name>" makes its conversion hang (in any process: dask workers are spawned,
+# a monkeypatch does not reach them)
+HANG_ENV = "XLBUDGET_TEST_HANG"
 
 
 def _exit_once(rel: str) -> None:
@@ -177,26 +208,37 @@ def _task(job: Tuple) -> BatchResult:
 
         sha = sha256_of(pdf)
     _exit_once(rel)
-    armed = (bool(timeout) and hasattr(signal, "SIGALRM")
-             and threading.current_thread() is threading.main_thread())  # signals: main thread only
+    main_thread = threading.current_thread() is threading.main_thread()
+    armed = bool(timeout) and hasattr(signal, "SIGALRM") and main_thread  # signals: main thread only
+    watchdog = None
+    if timeout and not armed:  # a worker thread: the process is ended instead (see TIMEOUT_MARK)
+        mark = _timeout_mark(out)
+        if os.path.exists(mark):  # the run before this one ran out of time
+            os.unlink(mark)
+            return _timed_out(job, timeout, sha, float(timeout))
+        watchdog = threading.Timer(float(timeout), _end_worker, (mark,))
+        watchdog.daemon = True
+        watchdog.start()
     t0 = time.monotonic()
     if armed:
         old = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, float(timeout))
     try:
+        if os.path.basename(rel) == os.environ.get(HANG_ENV):
+            time.sleep(3600)
         res = None
         if mode == "skip":
             res = describe_existing(pdf, out, rel, facts, sha)
         if res is None:
             res = convert_one(pdf, out, rel, facts, settings, sha)
     except _Timeout:
-        res = BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, sha256=sha, seconds=round(time.monotonic() - t0, 2),
-                          error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
-                                "raise --timeout or check the file")
+        res = _timed_out(job, timeout, sha, time.monotonic() - t0)
     finally:
         if armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+        if watchdog is not None:
+            watchdog.cancel()
     return res
 
 
@@ -478,8 +520,9 @@ def _run_dask(jobs, workers: int, scheduler: Optional[str], done: _Done) -> List
     mid-task has its files rescheduled on the others by the scheduler; a file that kills
     workers again and again (dask's ``allowed-failures``) is reported for that file only.
     Workers must see the PDFs and OUT at the same paths (a shared file system) and have
-    xlbudget installed; ``timeout`` is not enforced there (a task runs in a worker thread, and
-    SIGALRM reaches only a main thread)."""
+    xlbudget installed. ``timeout`` ends the worker process of a file that runs too long (a
+    task runs in a worker thread, which no signal can stop); its file is reported as a timeout
+    (see :data:`TIMEOUT_MARK`)."""
     try:
         from dask.distributed import Client, LocalCluster
         from dask.distributed import as_completed as dask_completed
@@ -494,6 +537,9 @@ def _run_dask(jobs, workers: int, scheduler: Optional[str], done: _Done) -> List
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     results: List[BatchResult] = []
+    for j in jobs:  # a mark left by a batch stopped before the file was run again
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(_timeout_mark(j[2]))
     try:
         futs = {client.submit(_task, j, key=f"xlbudget-{k}", pure=False): j for k, j in enumerate(jobs)}
         for fut in dask_completed(list(futs)):
