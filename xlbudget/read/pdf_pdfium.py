@@ -5,9 +5,14 @@ pdfium parses content streams in C, about 15 times faster than pdfminer. The obj
 exactly as pdfminer + pdfplumber build theirs, so pdfplumber's table finder, text lines and
 everything downstream see the same page:
 
-* a character's box is pdfminer's *loose* box: the advance width wide, the font size high,
-  starting at the font descriptor's /Descent below the baseline (not pdfium's glyph box, nor
-  its ascent/descent box), transformed by the text matrix with all four corners;
+* a character's box is pdfminer's *loose* box: the advance width wide (the font's width of
+  the character, /W or /Widths, not pdfium's loose box, which also holds the glyph's outline
+  and is the box of the slanted box for slanted text), the font size high, starting at the
+  font descriptor's /Descent below the baseline, transformed by the text matrix with all four
+  corners;
+* spaces pdfium's text page drops (a run of spaces alone, a space after a space) are put back
+  where they separate words; where they were drawn across other characters only pdfminer
+  knows where they were, and it reads that page;
 * paths are split into subpaths at each move, and a subpath is a line (``ml``, ``mlh``), a
   rectangle (``mlllh`` / ``mllll`` with square corners) or a curve, as pdfminer's
   ``paint_path`` decides, with the close of a subpath read as pdfminer's ``h``;
@@ -61,6 +66,7 @@ _OBJ_FONT = _raw(R.FPDFTextObj_GetFont, _P, _P)
 _OBJ_FONT_SIZE = _raw(R.FPDFTextObj_GetFontSize, _I, _P, ctypes.POINTER(ctypes.c_float))
 _CHAR_MATRIX = _raw(R.FPDFText_GetMatrix, _I, _P, _I, ctypes.POINTER(R.FS_MATRIX))
 _IS_HYPHEN = _raw(R.FPDFText_IsHyphen, _I, _P, _I)
+_GLYPH_WIDTH = _raw(R.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 # the only characters pdfium's text page generates (spaces between words, line breaks, the
 # mark of a hyphen ending a line): any other is read without asking whether it was generated
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02, 0x2D))
@@ -118,6 +124,7 @@ class Document:
         self._w = ctypes.c_float()
         self._bounds = tuple(ctypes.c_float() for _ in range(4))
         self._font_names: Dict[int, bytes] = {}
+        self._widths: Dict[int, Dict[int, Optional[float]]] = {}  # font address -> {unicode: width}
         self.pdfminer_pages = 0  # pages read by pdfminer after all (see ``page_like``)
 
     def close(self) -> None:
@@ -157,6 +164,7 @@ class Document:
             self.pdf.close()
             self.pdf = pdfium.PdfDocument(self.path)
             self._font_names.clear()  # keyed by addresses of the closed document
+            self._widths.clear()
             self._read = 0
         self._read += 1
         page = self.pdf[index]
@@ -289,6 +297,24 @@ class Document:
     def _font(self, obj, fonts: Dict[bytes, "FontInfo"]) -> Tuple["FontInfo", float]:
         return self._font_at(_address(obj), fonts)
 
+    def _widths_of(self, font: int) -> Dict[int, Optional[float]]:
+        """{unicode: advance width in font units (1/1000 of the size)} of ``font``, filled as met."""
+        widths = self._widths.get(font)
+        if widths is None:
+            widths = self._widths[font] = {}
+        return widths
+
+    def _width(self, font: int, u: int, widths: Dict[int, Optional[float]]) -> Optional[float]:
+        """The advance of the character pdfium reads as ``u``, in font units, from the font's
+        widths as pdfminer takes them (/W and /DW of a CID font by CID, /Widths of a simple
+        font): pdfium goes from the Unicode back to the character code by the font's ToUnicode.
+        None when pdfium has no width for it."""
+        w = widths.get(u, _UNKNOWN)
+        if w is _UNKNOWN:
+            out = self._w
+            w = widths[u] = out.value if font and _GLYPH_WIDTH(font, u, 1000.0, out) and out.value > 0 else None
+        return w
+
     def _font_at(self, addr: int, fonts: Dict[bytes, "FontInfo"]) -> Tuple["FontInfo", float]:
         """The font and size of the text object at address ``addr``."""
         font = _OBJ_FONT(addr)
@@ -323,6 +349,7 @@ class Document:
         page_number, height, mb_x0, mb_top = g.page_number, g.height, g.mb_x0, g.mb_top
         doctop0 = g.doctop0
         last_obj, last_char, shown = None, None, set()
+        last_space: Dict[int, float] = {}  # text object -> origin of the last of its spaces shown
         append = keyed.append
         for i in range(n):
             u = get_unicode(tpa, i)
@@ -335,6 +362,8 @@ class Document:
                 last_obj = addr
                 shown.add(addr)
                 info, size = self._font_at(addr, fonts)
+                font = _OBJ_FONT(addr)
+                widths = self._widths_of(font)
                 desc, name, k = info.descent * size, info.name, order.get(addr, -1)
                 _CHAR_MATRIX(tpa, i, m)
                 ma = m.a
@@ -352,15 +381,27 @@ class Document:
             if unmapped(tpa, i) == 1:
                 text = f"(cid:{u})"  # no Unicode for the code: pdfium gives the code, pdfminer this
             ox, oy, left, right = x.value, y.value, fr.left, fr.right
+            if u == 0x20:
+                last_space[addr] = ox
             here = (addr, ox, oy, left, right, fr.bottom, fr.top)
+            box_adv = (right - left) / ma if ma else 0.0
             if here == last_char and right > left and keyed:
                 # one character code that maps to several characters (a ligature, "——"):
                 # pdfium gives each its own entry at the same place, pdfminer one character
-                keyed[-1][2]["text"] += text
+                ch = keyed[-1][2]
+                if ch["adv"] != box_adv:  # measured as the first piece alone: the box of the whole
+                    ch = g.char(ch["text"], name, size, box_adv, desc, ch["matrix"])
+                    keyed[-1] = (keyed[-1][0], keyed[-1][1], ch)
+                ch["text"] += text
                 continue
             last_char = here
-            # the advance in text space: pdfium's loose box is a * (width * size) wide
-            adv = (right - left) / ma if ma else 0.0
+            # the advance in text space: the font's width of the character, as pdfminer
+            # takes it. pdfium's loose box is no measure of it: the box of the glyph's
+            # outline is added to it (wider where a glyph reaches past its advance) and it is
+            # the box of the turned box for slanted text. Only a character whose code pdfium
+            # cannot find again (no Unicode, a ligature's piece) is measured by its box
+            w = self._width(font, u, widths) if len(text) == 1 else None
+            adv = w * 0.001 * size if w is not None else box_adv
             e, f = ox * ca + oy * cc + ce, ox * cb + oy * cd + cf
             cm = (la, lb, lc, ld, e, f)
             if not plain:
@@ -378,15 +419,27 @@ class Document:
                            "size": y1 - y0, "adv": adv, "upright": upright, "matrix": cm,
                            "width": width, "height": y1 - y0, "x0": x0, "y0": y0, "x1": x1, "y1": y1,
                            "top": top, "bottom": (height - y0) + mb_top, "doctop": doctop0 + top}))
-        # pdfium's text page leaves out text objects of no width: runs of spaces drawn on their
-        # own. They separate words (pdfplumber splits words at a blank), so each is put back as
-        # one space at its origin, as wide as the font's space
+        # pdfium's text page leaves out text objects of no width (runs of spaces drawn on their
+        # own) and every space that follows a space in its text. Spaces separate words
+        # (pdfplumber splits words at a blank): a run left out is put back as one space at its
+        # origin, as wide as the font's space
         l, b, r, t = self._bounds
         for k, (obj, parent) in enumerate(texts):
-            if _address(obj) in shown or not R.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            addr = _address(obj)
+            if not R.FPDFPageObj_GetBounds(obj, l, b, r, t):
                 continue
-            if r.value - l.value >= _NO_WIDTH:
-                continue  # not left out for its width: a copy drawn over itself (fake bold), as pdfium drops
+            # a run of spaces has no height (a space has no outline): pdfium's box of it goes
+            # from the first space's origin to the last one's
+            spaces = t.value - b.value < _NO_WIDTH
+            if addr in shown or r.value - l.value >= _NO_WIDTH:
+                if spaces:
+                    x0, y0, x1, _ = _box((l.value, b.value, r.value, t.value), parent)
+                    # the spaces left out (after the last one shown): where they were only
+                    # pdfminer knows, and drawn over other characters they split words there
+                    x0 = last_space.get(addr, x0)
+                    if x1 - x0 > _NO_WIDTH and _over_text(x0, x1, y0, ctm, keyed):
+                        return False
+                continue  # shown, or not left out for its width: a copy drawn over itself (fake bold), as pdfium drops
             info, size = self._font(obj, fonts)
             font = R.FPDFTextObj_GetFont(obj)
             if not font or not (R.FPDFFont_GetIsEmbedded(font) or info.simple):
@@ -396,13 +449,39 @@ class Document:
                 return False
             tm = self._matrix(obj)
             tm = _mult(tm, parent) if parent else tm
-            adv = (info.space if info.space is not None else DEFAULT_SPACE) * size
+            w = self._width(_address(font), 0x20, self._widths_of(_address(font)))
+            if w is not None:
+                adv = w * 0.001 * size
+            else:
+                adv = (info.space if info.space is not None else DEFAULT_SPACE) * size
             keyed.append((k, -1, g.char(" ", info.name, size, adv, info.descent * size, _mult(tm, ctm))))
         keyed.sort(key=lambda t: (t[0], t[1]))
         out.extend(t[2] for t in keyed)
         return True
 
 
+def _box(bounds: Tuple[float, float, float, float], m: Optional[Matrix]) -> Tuple[float, float, float, float]:
+    """``bounds`` (x0, y0, x1, y1) turned by the matrix ``m`` (None: as they are)."""
+    if m is None:
+        return bounds
+    a, b, c, d, e, f = m
+    x0, y0, x1, y1 = bounds
+    xs = [a * x + c * y + e for x in (x0, x1) for y in (y0, y1)]
+    ys = [b * x + d * y + f for x in (x0, x1) for y in (y0, y1)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _over_text(x0: float, x1: float, baseline: float, ctm: Matrix, keyed: list) -> bool:
+    """Whether a character other than a blank starts between ``x0`` and ``x1`` on a line
+    through ``baseline`` (pdfium's page space; the characters are placed by ``ctm``, which
+    here only moves)."""
+    dx, dy = ctm[4], ctm[5]
+    x0, x1, baseline = x0 + dx, x1 + dx, baseline + dy
+    return any(x0 < ch["matrix"][4] < x1 and ch["y0"] <= baseline <= ch["y1"] and ch["text"].strip()
+               for _, _, ch in keyed)
+
+
+_UNKNOWN = object()  # a width not yet asked of pdfium
 _NO_WIDTH = 0.01  # pdfium's text page skips a text object narrower than this (its kSizeEpsilon)
 _HYPHEN_MARK = 0x02  # what pdfium's text page puts for a hyphen that ends a line
 
