@@ -11,8 +11,8 @@ everything downstream see the same page:
   font descriptor's /Descent below the baseline, transformed by the text matrix with all four
   corners;
 * spaces pdfium's text page drops (a run of spaces alone, a space after a space) are put back
-  where they separate words; where they were drawn across other characters only pdfminer
-  knows where they were, and it reads that page;
+  where they separate words; where a run of spaces lost some drawn across other characters,
+  only pdfminer knows where they were, and it reads that page;
 * paths are split into subpaths at each move, and a subpath is a line (``ml``, ``mlh``), a
   rectangle (``mlllh`` / ``mllll`` with square corners) or a curve, as pdfminer's
   ``paint_path`` decides, with the close of a subpath read as pdfminer's ``h``;
@@ -271,7 +271,7 @@ class Document:
         a, b, c, d, e, f = full
         fxy, (pfx, pfy) = self._fxy, self._fxy_at
         get_segment, get_type, get_point, get_close = _B_SEGMENT, _B_SEGMENT_TYPE, _B_SEGMENT_POINT, _B_SEGMENT_CLOSE
-        path = obj
+        path, move, bezier = obj, _MOVE, _BEZIER
         # subpaths in pdfminer's letters: m, l, c (a Bezier's end point only), h
         subpaths: List[Tuple[str, list]] = []
         shape: List[str] = []
@@ -284,15 +284,15 @@ class Document:
             get_point(seg, pfx, pfy)
             x, y = fxy[0], fxy[1]
             p = (a * x + c * y + e, b * x + d * y + f)
-            closes = bool(get_close(seg))
-            if t == _MOVE:
+            closes = get_close(seg)
+            if t == move:
                 if shape:
                     subpaths.append(("".join(shape), pts))
                 shape, pts, start, bez = ["m"], [p], p, 0
                 continue
             if not shape:  # a path not starting with a move: pdfminer ignores it
                 continue
-            if t == _BEZIER:
+            if t == bezier:
                 bez += 1
                 if bez % 3:
                     continue  # control points: pdfminer keeps the end point of each curve
@@ -520,12 +520,12 @@ class Document:
             # from the first space's origin to the last one's
             spaces = t - b < _NO_WIDTH
             if addr in shown or r - l >= _NO_WIDTH:
-                if spaces:
-                    x0, y0, x1, _ = _box((l, b, r, t), parent)
+                if spaces and addr in last_space:
+                    _, y0, x1, _ = _box((l, b, r, t), parent)
                     # the spaces left out (after the last one shown): where they were only
                     # pdfminer knows, and drawn over other characters they split words there
-                    x0 = last_space.get(addr, x0)
-                    if x1 - x0 > _NO_WIDTH and _over_text(x0, x1, y0, ctm, runs):
+                    x0 = last_space[addr]
+                    if x1 - x0 > _NO_WIDTH and _only_spaces(k, runs) and _over_text(x0, x1, y0, ctm, runs):
                         return False
                 continue  # shown, or not left out for its width: a copy drawn over itself (fake bold), as pdfium drops
             info, size = self._font(obj, fonts)
@@ -559,6 +559,12 @@ def _box(bounds: Tuple[float, float, float, float], m: Optional[Matrix]) -> Tupl
     xs = [a * x + c * y + e for x in (x0, x1) for y in (y0, y1)]
     ys = [b * x + d * y + f for x in (x0, x1) for y in (y0, y1)]
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def _only_spaces(k: int, runs: list) -> bool:
+    """Whether the characters shown of text object ``k`` are all spaces (a text object whose
+    glyphs pdfium's stand-in font lacks has no height either)."""
+    return all(ch["text"] == " " for kk, _, run in runs if kk == k for ch in run)
 
 
 def _over_text(x0: float, x1: float, baseline: float, ctm: Matrix, runs: list) -> bool:
