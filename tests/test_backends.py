@@ -299,3 +299,26 @@ def test_spaces_collapsed_over_a_real_heading_are_read_by_pdfminer():
     path = need(REAL_ALL / "jiangsu" / "江苏省人民检察院" / "2019年度部门预算公开.pdf")
     assert _pdfium_chars(path, 20) is None
     assert _pdfium_chars(path, 19) is not None  # its neighbour is read by pdfium
+
+
+def test_a_character_s_width_is_looked_up_in_its_font_s_w_by_its_unicode():
+    # the embedded FangSong of 2017年省检察院部门预算 (a CID font): /W [8 [500] 11 28 500],
+    # /DW 1000: "%" (CID 8) and the digits and "." (CIDs 11-28) are half wide, the CJK
+    # characters take the default. pdfium finds the code again from the Unicode (ToUnicode)
+    import pypdfium2.raw as R
+
+    from xlbudget.read import pdf_pdfium
+
+    path = need(REAL_ALL / "jiangsu" / "江苏省人民检察院" / "2017年省检察院部门预算.pdf")
+    doc = pdf_pdfium.Document(str(path))
+    try:
+        page = doc.pdf[18]
+        objs = (R.FPDFPage_GetObject(page.raw, i) for i in range(R.FPDFPage_CountObjects(page.raw)))
+        font = next(R.FPDFTextObj_GetFont(o) for o in objs if R.FPDFPageObj_GetType(o) == R.FPDF_PAGEOBJ_TEXT
+                    and doc.font_name(R.FPDFTextObj_GetFont(o)).endswith(b"+FangSong"))
+        widths: dict = {}
+        assert {ch: doc._width(pdf_pdfium._address(font), ord(ch), widths) for ch in "13.69%年元，"} == {
+            "1": 500, "3": 500, ".": 500, "6": 500, "9": 500, "%": 500, "年": 1000, "元": 1000, "，": 1000}
+        assert widths[ord("%")] == 500  # kept for the next character
+    finally:
+        doc.close()
