@@ -5,9 +5,14 @@ pdfium parses content streams in C, about 15 times faster than pdfminer. The obj
 exactly as pdfminer + pdfplumber build theirs, so pdfplumber's table finder, text lines and
 everything downstream see the same page:
 
-* a character's box is pdfminer's *loose* box: the advance width wide, the font size high,
-  starting at the font descriptor's /Descent below the baseline (not pdfium's glyph box, nor
-  its ascent/descent box), transformed by the text matrix with all four corners;
+* a character's box is pdfminer's *loose* box: the advance width wide (the font's width of
+  the character, /W or /Widths, not pdfium's loose box, which also holds the glyph's outline
+  and is the box of the slanted box for slanted text), the font size high, starting at the
+  font descriptor's /Descent below the baseline, transformed by the text matrix with all four
+  corners;
+* spaces pdfium's text page drops (a run of spaces alone, a space after a space) are put back
+  where they separate words; where a run of spaces lost some drawn across other characters,
+  only pdfminer knows where they were, and it reads that page;
 * paths are split into subpaths at each move, and a subpath is a line (``ml``, ``mlh``), a
   rectangle (``mlllh`` / ``mllll`` with square corners) or a curve, as pdfminer's
   ``paint_path`` decides, with the close of a subpath read as pdfminer's ``h``;
@@ -22,6 +27,7 @@ the ones read here.
 from __future__ import annotations
 
 import ctypes
+import operator
 from typing import Dict, List, Optional, Tuple
 
 import pypdfium2 as pdfium
@@ -46,24 +52,53 @@ def _raw(fn, restype, *argtypes):
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
+def _bare(fn, restype):
+    """``fn`` of pypdfium2.raw with no argument types: called with ``c_void_p`` objects and
+    small ints, which ctypes passes as they are (about twice as fast as converting each
+    argument to a declared type; for the calls made per character and per path segment)."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+
+
+class _Handle(ctypes.c_void_p):
+    """A pointer pdfium gives back kept as a ctypes object (a bare ``c_void_p`` result is turned
+    into an int), to be passed straight back to pdfium."""
+
+
 _P, _I = ctypes.c_void_p, ctypes.c_int
-_TEXT_OBJECT = _raw(R.FPDFText_GetTextObject, _P, _P, _I)
-_UNICODE = _raw(R.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
-_ORIGIN = _raw(R.FPDFText_GetCharOrigin, _I, _P, _I, ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
 _LOOSE_BOX = _raw(R.FPDFText_GetLooseCharBox, _I, _P, _I, ctypes.POINTER(R.FS_RECTF))
-_UNMAPPED = _raw(R.FPDFText_HasUnicodeMapError, _I, _P, _I)
-_GENERATED = _raw(R.FPDFText_IsGenerated, _I, _P, _I)
-_SEGMENT = _raw(R.FPDFPath_GetPathSegment, _P, _P, _I)
-_SEGMENT_TYPE = _raw(R.FPDFPathSegment_GetType, _I, _P)
-_SEGMENT_POINT = _raw(R.FPDFPathSegment_GetPoint, _I, _P, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float))
-_SEGMENT_CLOSE = _raw(R.FPDFPathSegment_GetClose, _I, _P)
 _OBJ_FONT = _raw(R.FPDFTextObj_GetFont, _P, _P)
 _OBJ_FONT_SIZE = _raw(R.FPDFTextObj_GetFontSize, _I, _P, ctypes.POINTER(ctypes.c_float))
-_CHAR_MATRIX = _raw(R.FPDFText_GetMatrix, _I, _P, _I, ctypes.POINTER(R.FS_MATRIX))
 _IS_HYPHEN = _raw(R.FPDFText_IsHyphen, _I, _P, _I)
+_GLYPH_WIDTH = _raw(R.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 # the only characters pdfium's text page generates (spaces between words, line breaks, the
 # mark of a hyphen ending a line): any other is read without asking whether it was generated
 _MAYBE_GENERATED = frozenset((0x20, 0x0D, 0x0A, 0x02, 0x2D))
+
+# the calls made per character, per page object and per path segment, bare (see ``_bare``)
+_B_TEXT_OBJECT = _bare(R.FPDFText_GetTextObject, ctypes.c_void_p)
+_B_UNICODE = _bare(R.FPDFText_GetUnicode, ctypes.c_uint)
+_B_ORIGIN = _bare(R.FPDFText_GetCharOrigin, ctypes.c_int)
+_B_UNMAPPED = _bare(R.FPDFText_HasUnicodeMapError, ctypes.c_int)
+_B_GENERATED = _bare(R.FPDFText_IsGenerated, ctypes.c_int)
+_B_SEGMENT = _bare(R.FPDFPath_GetPathSegment, _Handle)
+_B_COUNT_OBJECTS = _bare(R.FPDFPage_CountObjects, ctypes.c_int)
+_B_PAGE_OBJECT = _bare(R.FPDFPage_GetObject, _Handle)
+_B_OBJ_TYPE = _bare(R.FPDFPageObj_GetType, ctypes.c_int)
+_B_OBJ_MATRIX = _bare(R.FPDFPageObj_GetMatrix, ctypes.c_int)
+_B_OBJ_BOUNDS = _bare(R.FPDFPageObj_GetBounds, ctypes.c_int)
+_B_FORM_COUNT = _bare(R.FPDFFormObj_CountObjects, ctypes.c_int)
+_FORM_OBJECT = _raw(R.FPDFFormObj_GetObject, _Handle, ctypes.c_void_p, ctypes.c_ulong)  # an unsigned long index
+_B_COUNT_SEGMENTS = _bare(R.FPDFPath_CountSegments, ctypes.c_int)
+_B_DRAW_MODE = _bare(R.FPDFPath_GetDrawMode, ctypes.c_int)
+_B_STROKE_COLOR = _bare(R.FPDFPageObj_GetStrokeColor, ctypes.c_int)
+_B_FILL_COLOR = _bare(R.FPDFPageObj_GetFillColor, ctypes.c_int)
+_B_STROKE_WIDTH = _bare(R.FPDFPageObj_GetStrokeWidth, ctypes.c_int)
+_B_TEXT_FONT = _bare(R.FPDFTextObj_GetFont, ctypes.c_void_p)
+_B_FONT_SIZE = _bare(R.FPDFTextObj_GetFontSize, ctypes.c_int)
+_B_CHAR_MATRIX = _bare(R.FPDFText_GetMatrix, ctypes.c_int)
+_B_SEGMENT_TYPE = _bare(R.FPDFPathSegment_GetType, ctypes.c_int)
+_B_SEGMENT_POINT = _bare(R.FPDFPathSegment_GetPoint, ctypes.c_int)
+_B_SEGMENT_CLOSE = _bare(R.FPDFPathSegment_GetClose, ctypes.c_int)
 
 
 def _mult(m: Matrix, n: Matrix) -> Matrix:
@@ -111,13 +146,24 @@ class Document:
         self._read = 0  # pages read since the document was opened
         self._m = R.FS_MATRIX()
         self._fr = R.FS_RECTF()
-        self._x, self._y = ctypes.c_double(), ctypes.c_double()
-        self._fx, self._fy = ctypes.c_float(), ctypes.c_float()
-        self._r, self._g, self._b, self._a = (ctypes.c_uint() for _ in range(4))
-        self._mode, self._stroke = ctypes.c_int(), ctypes.c_int()
+        self._fx = ctypes.c_float()
         self._w = ctypes.c_float()
-        self._bounds = tuple(ctypes.c_float() for _ in range(4))
+        # out-parameters of the bare calls: a point as two doubles (a character's origin) and as
+        # two floats (a path segment's), with their addresses as c_void_p
+        self._xy = (ctypes.c_double * 2)()
+        self._xy_at = (ctypes.c_void_p(ctypes.addressof(self._xy)), ctypes.c_void_p(ctypes.addressof(self._xy) + 8))
+        self._fxy = (ctypes.c_float * 2)()
+        self._m_at = ctypes.c_void_p(ctypes.addressof(self._m))
+        self._rgba = (ctypes.c_uint * 4)()
+        self._rgba_at = tuple(ctypes.c_void_p(ctypes.addressof(self._rgba) + 4 * k) for k in range(4))
+        self._ints = (ctypes.c_int * 2)()  # a path's fill mode and whether it is stroked
+        self._ints_at = (ctypes.c_void_p(ctypes.addressof(self._ints)), ctypes.c_void_p(ctypes.addressof(self._ints) + 4))
+        self._box4 = (ctypes.c_float * 4)()  # left, bottom, right, top
+        self._box4_at = tuple(ctypes.c_void_p(ctypes.addressof(self._box4) + 4 * k) for k in range(4))
+        self._fxy_at = (ctypes.c_void_p(ctypes.addressof(self._fxy)), ctypes.c_void_p(ctypes.addressof(self._fxy) + 4))
         self._font_names: Dict[int, bytes] = {}
+        self._widths: Dict[int, Dict[int, Optional[float]]] = {}  # font address -> {unicode: width}
+        self._embedded_fonts: Dict[int, bool] = {}  # font address -> embedded in the PDF
         self.pdfminer_pages = 0  # pages read by pdfminer after all (see ``page_like``)
 
     def close(self) -> None:
@@ -129,13 +175,14 @@ class Document:
     # ---- helpers over the raw API -------------------------------------------------------
     def _matrix(self, obj) -> Matrix:
         m = self._m
-        R.FPDFPageObj_GetMatrix(obj, m)
+        _B_OBJ_MATRIX(obj, self._m_at)
         return (m.a, m.b, m.c, m.d, m.e, m.f)
 
     def _color(self, getter, obj) -> Tuple[float, ...]:
-        if not getter(obj, self._r, self._g, self._b, self._a):
+        if not getter(obj, *self._rgba_at):
             return (0.0,)
-        return (self._r.value / 255, self._g.value / 255, self._b.value / 255)
+        r, g, b, _ = self._rgba
+        return (r / 255, g / 255, b / 255)
 
     def font_name(self, font) -> bytes:
         key = _address(font)
@@ -157,6 +204,8 @@ class Document:
             self.pdf.close()
             self.pdf = pdfium.PdfDocument(self.path)
             self._font_names.clear()  # keyed by addresses of the closed document
+            self._widths.clear()
+            self._embedded_fonts.clear()
             self._read = 0
         self._read += 1
         page = self.pdf[index]
@@ -180,19 +229,20 @@ class Document:
                 # counted in C before any character is built (the generated spaces and line
                 # breaks of pdfium's count included: a page this full is refused either way)
                 raise TooManyChars(self._n_chars)
-            stack = [(R.FPDFPage_GetObject(raw, i), None) for i in range(R.FPDFPage_CountObjects(raw))]
+            rawv, get_object, get_type = ctypes.c_void_p(_address(raw)), _B_PAGE_OBJECT, _B_OBJ_TYPE
+            stack = [(get_object(rawv, i), None) for i in range(_B_COUNT_OBJECTS(rawv))]
             stack.reverse()
             texts: list = []  # text objects in content order, with the matrix of their form
             while stack:
                 obj, parent = stack.pop()
-                kind = R.FPDFPageObj_GetType(obj)
+                kind = get_type(obj)
                 if kind == _PATH:
                     m = self._matrix(obj)
                     self._path(obj, _mult(m, parent) if parent else m, ctm, geometry, out)
                 elif kind == _FORM:
                     m = self._matrix(obj)
                     m = _mult(m, parent) if parent else m
-                    kids = [(R.FPDFFormObj_GetObject(obj, k), m) for k in range(R.FPDFFormObj_CountObjects(obj))]
+                    kids = [(_FORM_OBJECT(obj, k), m) for k in range(_B_FORM_COUNT(obj))]
                     stack.extend(reversed(kids))
                 elif kind == _TEXT:
                     texts.append((obj, parent))
@@ -208,19 +258,20 @@ class Document:
             page.close()
 
     def _path(self, obj, m: Matrix, ctm: Matrix, g: "Geometry", out) -> None:
-        n = R.FPDFPath_CountSegments(obj)
+        n = _B_COUNT_SEGMENTS(obj)
         if n <= 0:
             return
-        if not R.FPDFPath_GetDrawMode(obj, self._mode, self._stroke):
+        if not _B_DRAW_MODE(obj, *self._ints_at):
             return
-        fill_mode, stroke = self._mode.value, bool(self._stroke.value)
+        fill_mode, stroke = self._ints[0], bool(self._ints[1])
         fill = fill_mode != 0
         if not (fill or stroke):
             return
         full = _mult(m, ctm)
         a, b, c, d, e, f = full
-        fx, fy = self._fx, self._fy
-        path = _address(obj)
+        fxy, (pfx, pfy) = self._fxy, self._fxy_at
+        get_segment, get_type, get_point, get_close = _B_SEGMENT, _B_SEGMENT_TYPE, _B_SEGMENT_POINT, _B_SEGMENT_CLOSE
+        path, move, bezier = obj, _MOVE, _BEZIER
         # subpaths in pdfminer's letters: m, l, c (a Bezier's end point only), h
         subpaths: List[Tuple[str, list]] = []
         shape: List[str] = []
@@ -228,20 +279,20 @@ class Document:
         start = None
         bez = 0
         for k in range(n):
-            seg = _SEGMENT(path, k)
-            t = _SEGMENT_TYPE(seg)
-            _SEGMENT_POINT(seg, fx, fy)
-            x, y = fx.value, fy.value
+            seg = get_segment(path, k)
+            t = get_type(seg)
+            get_point(seg, pfx, pfy)
+            x, y = fxy[0], fxy[1]
             p = (a * x + c * y + e, b * x + d * y + f)
-            closes = bool(_SEGMENT_CLOSE(seg))
-            if t == _MOVE:
+            closes = get_close(seg)
+            if t == move:
                 if shape:
                     subpaths.append(("".join(shape), pts))
                 shape, pts, start, bez = ["m"], [p], p, 0
                 continue
             if not shape:  # a path not starting with a move: pdfminer ignores it
                 continue
-            if t == _BEZIER:
+            if t == bezier:
                 bez += 1
                 if bez % 3:
                     continue  # control points: pdfminer keeps the end point of each curve
@@ -259,10 +310,10 @@ class Document:
                 pts.append(start)
         if shape:
             subpaths.append(("".join(shape), pts))
-        scolor = self._color(R.FPDFPageObj_GetStrokeColor, obj)
-        ncolor = self._color(R.FPDFPageObj_GetFillColor, obj)
-        R.FPDFPageObj_GetStrokeWidth(obj, self._w)
-        lw = self._w.value
+        scolor = self._color(_B_STROKE_COLOR, obj)
+        ncolor = self._color(_B_FILL_COLOR, obj)
+        _B_STROKE_WIDTH(obj, self._box4_at[0])
+        lw = self._box4[0]
         evenodd = fill_mode == R.FPDF_FILLMODE_ALTERNATE
         for shape_s, p in subpaths:
             if len(shape_s) < 2:
@@ -287,84 +338,162 @@ class Document:
                 g.add(out, "curve", p, lw, stroke, fill, evenodd, scolor, ncolor)
 
     def _font(self, obj, fonts: Dict[bytes, "FontInfo"]) -> Tuple["FontInfo", float]:
-        return self._font_at(_address(obj), fonts)
+        return self._font_at(obj.value, fonts)
 
-    def _font_at(self, addr: int, fonts: Dict[bytes, "FontInfo"]) -> Tuple["FontInfo", float]:
-        """The font and size of the text object at address ``addr``."""
-        font = _OBJ_FONT(addr)
+    def _widths_of(self, font: int) -> Dict[int, Optional[float]]:
+        """{unicode: advance width in font units (1/1000 of the size)} of ``font``, filled as met."""
+        widths = self._widths.get(font)
+        if widths is None:
+            widths = self._widths[font] = {}
+        return widths
+
+    def _width(self, font: int, u: int, widths: Dict[int, Optional[float]]) -> Optional[float]:
+        """The advance of the character pdfium reads as ``u``, in font units, from the font's
+        widths as pdfminer takes them (/W and /DW of a CID font by CID, /Widths of a simple
+        font): pdfium goes from the Unicode back to the character code by the font's ToUnicode.
+        None when pdfium has no width for it. Kept in ``widths``."""
+        out = self._w
+        w = widths[u] = out.value if font and _GLYPH_WIDTH(font, u, 1000.0, out) and out.value > 0 else None
+        return w
+
+    def _embedded(self, font: int) -> bool:
+        """Whether the pdfium font at address ``font`` is embedded in the PDF."""
+        embedded = self._embedded_fonts.get(font)
+        if embedded is None:
+            f = ctypes.cast(ctypes.c_void_p(font), R.FPDF_FONT)
+            embedded = self._embedded_fonts[font] = bool(R.FPDFFont_GetIsEmbedded(f))
+        return embedded
+
+    def _font_info(self, font: int, fonts: Dict[bytes, "FontInfo"]) -> "FontInfo":
+        """pdfminer's font info for the pdfium font at address ``font``."""
         name = self._font_names.get(font) if font else b""
         if name is None:
             name = self.font_name(ctypes.cast(ctypes.c_void_p(font), R.FPDF_FONT))
             self._font_names[font] = name
         info = fonts.get(name) or fonts.get(_unsubset(name))
-        fs = self._fx
-        _OBJ_FONT_SIZE(addr, fs)
         if info is None:  # a font pdfminer would not find either: pdfium's own descent
             desc = ctypes.c_float()
             R.FPDFFont_GetDescent(ctypes.cast(ctypes.c_void_p(font), R.FPDF_FONT), ctypes.c_float(1.0), desc)
             info = FontInfo(name.decode("latin-1"), min(desc.value, 0.0), None, False)
-        return info, fs.value
+        return info
+
+    def _font_at(self, addr: int, fonts: Dict[bytes, "FontInfo"]) -> Tuple["FontInfo", float]:
+        """The font and size of the text object at address ``addr``."""
+        fs = self._fx
+        _OBJ_FONT_SIZE(addr, fs)
+        return self._font_info(_OBJ_FONT(addr), fonts), fs.value
+
+    def _style(self, font: int, size: float, m, ctm: Matrix, fonts: Dict[bytes, "FontInfo"]) -> tuple:
+        """What the characters of a text object share, from its font, size and matrix: font
+        name, size, descent, the matrix turned by ``ctm``, and for an upright (or mirrored)
+        one its vertical extent and whether it is upright; and the font's widths."""
+        info = self._font_info(font, fonts)
+        desc = info.descent * size
+        la, lb, lc, ld, _, _ = _mult((m.a, m.b, m.c, m.d, 0.0, 0.0), ctm)
+        plain = lb == 0 and lc == 0  # upright or mirrored: two corners say it all
+        fy0, fy1 = sorted((ld * desc, ld * (desc + size))) if plain else (0.0, 0.0)
+        return (info.name, size, desc, m.a, la, lb, lc, ld, plain, fy0, fy1, la * ld > 0,
+                self._widths_of(font))
+
+    def _box_adv(self, i: int, ma: float) -> float:
+        """The advance of character ``i`` measured by pdfium's loose box (a * width wide for an
+        upright character whose glyph stays within its advance)."""
+        fr = self._fr
+        _LOOSE_BOX(_address(self._text_page), i, fr)
+        return (fr.right - fr.left) / ma if ma else 0.0
+
+    def _same_box(self, i: int, j: int) -> bool:
+        """Whether characters ``i`` and ``j`` have the same loose box, not empty."""
+        fr, tpa = self._fr, _address(self._text_page)
+        _LOOSE_BOX(tpa, i, fr)
+        box = (fr.left, fr.right, fr.bottom, fr.top)
+        _LOOSE_BOX(tpa, j, fr)
+        return box[1] > box[0] and box == (fr.left, fr.right, fr.bottom, fr.top)
 
     def _chars(self, page, texts, g: "Geometry", ctm: Matrix, fonts: Dict[bytes, "FontInfo"], out: list) -> bool:
         """The characters of the page into ``out``; False when pdfium left out text it cannot
-        give back. Four calls into pdfium per character (its text object, code, origin and
-        loose box), more only for the few that may be generated or unmapped; the font, size
-        and matrix once per text object."""
+        give back. Four calls into pdfium per character (its code, text object, origin, and
+        whether its code has a Unicode), more only for the few that may be generated or be
+        pieces of one code; the font, size and matrix once per text object."""
         tp = self._text_page
-        order = {_address(o): k for k, (o, _) in enumerate(texts)}
-        keyed = []
+        order = {o.value: k for k, (o, _) in enumerate(texts)}
+        # the characters of each run of one text object, with the object's place in content
+        # order: pdfium's text page orders the objects of a line by position, pdfminer by content
+        runs: List[Tuple[int, int, list]] = []
         n = self._n_chars
-        m, fr, x, y = self._m, self._fr, self._x, self._y
-        get_object, get_unicode, get_origin = _TEXT_OBJECT, _UNICODE, _ORIGIN
-        get_box, unmapped, generated = _LOOSE_BOX, _UNMAPPED, _GENERATED
+        m, m_at, box, box_at = self._m, self._m_at, self._box4, self._box4_at
+        xy, (px, py) = self._xy, self._xy_at
+        get_object, get_unicode, get_origin = _B_TEXT_OBJECT, _B_UNICODE, _B_ORIGIN
+        unmapped, generated = _B_UNMAPPED, _B_GENERATED
         maybe_generated, hyphen_mark = _MAYBE_GENERATED, _HYPHEN_MARK
         tpa = _address(tp)
+        tpv = ctypes.c_void_p(tpa)
         ca, cb, cc, cd, ce, cf = ctm
         page_number, height, mb_x0, mb_top = g.page_number, g.height, g.mb_x0, g.mb_top
         doctop0 = g.doctop0
-        last_obj, last_char, shown = None, None, set()
-        append = keyed.append
+        styles: Dict[tuple, tuple] = {}
+        last_obj, shown = None, set()
+        last_addr = last_ox = last_oy = last_i = None  # the last character kept
+        last_space: Dict[int, float] = {}  # text object -> origin of the last of its spaces shown
+        run: list = []
         for i in range(n):
-            u = get_unicode(tpa, i)
-            if u in maybe_generated and generated(tpa, i) == 1:
+            u = get_unicode(tpv, i)
+            if u in maybe_generated and generated(tpv, i) == 1:
                 continue  # spaces and line breaks pdfium adds: not in the PDF
-            addr = get_object(tpa, i)
+            addr = get_object(tpv, i)
             if not addr:
                 continue
             if addr != last_obj:  # a new text object: its font, size and matrix
                 last_obj = addr
                 shown.add(addr)
-                info, size = self._font_at(addr, fonts)
-                desc, name, k = info.descent * size, info.name, order.get(addr, -1)
-                _CHAR_MATRIX(tpa, i, m)
-                ma = m.a
-                la, lb, lc, ld, _, _ = _mult((ma, m.b, m.c, m.d, 0.0, 0.0), ctm)
-                ly0, ly1 = desc, desc + size
-                plain = lb == 0 and lc == 0  # upright or mirrored: two corners say it all
-                if plain:
-                    fy0, fy1 = sorted((ld * ly0, ld * ly1))
-                    upright = la * ld > 0
-            get_origin(tpa, i, x, y)
-            get_box(tpa, i, fr)
+                k = order.get(addr, -1)
+                run = []
+                runs.append((k, i, run))
+                append = run.append
+                handle = ctypes.c_void_p(addr)
+                font = _B_TEXT_FONT(handle)
+                _B_FONT_SIZE(handle, box_at[0])
+                _B_CHAR_MATRIX(tpv, i, m_at)
+                key = (font, box[0], m.a, m.b, m.c, m.d)
+                style = styles.get(key)
+                if style is None:
+                    style = styles[key] = self._style(font, box[0], m, ctm, fonts)
+                name, size, desc, ma, la, lb, lc, ld, plain, fy0, fy1, upright, widths = style
+            get_origin(tpv, i, px, py)
+            ox, oy = xy[0], xy[1]
             if u == hyphen_mark and _IS_HYPHEN(tpa, i):
                 u = 0x2D  # pdfium marks a hyphen ending a line: the hyphen it was
-            text = chr(u) if u else ""
-            if unmapped(tpa, i) == 1:
-                text = f"(cid:{u})"  # no Unicode for the code: pdfium gives the code, pdfminer this
-            ox, oy, left, right = x.value, y.value, fr.left, fr.right
-            here = (addr, ox, oy, left, right, fr.bottom, fr.top)
-            if here == last_char and right > left and keyed:
+            if unmapped(tpv, i) == 1:
+                text, w = f"(cid:{u})", None  # no Unicode for the code: pdfium gives the code, pdfminer this
+            elif u:
+                text = chr(u)
+                w = widths.get(u)
+                if w is None and u not in widths:
+                    w = self._width(font, u, widths)
+            else:
+                text, w = "", None
+            if u == 0x20:
+                last_space[addr] = ox
+            if ox == last_ox and oy == last_oy and addr == last_addr and run and self._same_box(i, last_i):
                 # one character code that maps to several characters (a ligature, "——"):
                 # pdfium gives each its own entry at the same place, pdfminer one character
-                keyed[-1][2]["text"] += text
+                ch = run[-1]
+                box_adv = self._box_adv(i, ma)
+                if ch["adv"] != box_adv:  # measured as the first piece alone: the box of the whole
+                    ch = run[-1] = g.char(ch["text"], name, size, box_adv, desc, ch["matrix"])
+                ch["text"] += text
                 continue
-            last_char = here
-            # the advance in text space: pdfium's loose box is a * (width * size) wide
-            adv = (right - left) / ma if ma else 0.0
+            last_addr, last_ox, last_oy, last_i = addr, ox, oy, i
+            # the advance in text space: the font's width of the character, as pdfminer
+            # takes it. pdfium's loose box is no measure of it: the box of the glyph's
+            # outline is added to it (wider where a glyph reaches past its advance) and it is
+            # the box of the turned box for slanted text. Only a character whose code pdfium
+            # cannot find again (no Unicode, a ligature's piece) is measured by its box
+            adv = w * 0.001 * size if w is not None else self._box_adv(i, ma)
             e, f = ox * ca + oy * cc + ce, ox * cb + oy * cd + cf
             cm = (la, lb, lc, ld, e, f)
             if not plain:
-                append((k, i, g.char(text, name, size, adv, desc, cm)))
+                append(g.char(text, name, size, adv, desc, cm))
                 continue
             # Geometry.char and Geometry._place inlined for the upright case
             x0, x1 = e, la * adv + e
@@ -374,35 +503,81 @@ class Document:
             width, top = x1 - x0, (height - y1) + mb_top
             if mb_x0 != 0:
                 x0, x1 = x0 + mb_x0, x1 + mb_x0
-            append((k, i, {"object_type": "char", "page_number": page_number, "text": text, "fontname": name,
+            append({"object_type": "char", "page_number": page_number, "text": text, "fontname": name,
                            "size": y1 - y0, "adv": adv, "upright": upright, "matrix": cm,
                            "width": width, "height": y1 - y0, "x0": x0, "y0": y0, "x1": x1, "y1": y1,
-                           "top": top, "bottom": (height - y0) + mb_top, "doctop": doctop0 + top}))
-        # pdfium's text page leaves out text objects of no width: runs of spaces drawn on their
-        # own. They separate words (pdfplumber splits words at a blank), so each is put back as
-        # one space at its origin, as wide as the font's space
-        l, b, r, t = self._bounds
+                           "top": top, "bottom": (height - y0) + mb_top, "doctop": doctop0 + top})
+        # pdfium's text page leaves out text objects of no width (runs of spaces drawn on their
+        # own) and every space that follows a space in its text. Spaces separate words
+        # (pdfplumber splits words at a blank): a run left out is put back as one space at its
+        # origin, as wide as the font's space
         for k, (obj, parent) in enumerate(texts):
-            if _address(obj) in shown or not R.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            addr = obj.value
+            if not _B_OBJ_BOUNDS(obj, *box_at):
                 continue
-            if r.value - l.value >= _NO_WIDTH:
-                continue  # not left out for its width: a copy drawn over itself (fake bold), as pdfium drops
+            l, b, r, t = box
+            # a run of spaces has no height (a space has no outline): pdfium's box of it goes
+            # from the first space's origin to the last one's
+            spaces = t - b < _NO_WIDTH
+            if addr in shown or r - l >= _NO_WIDTH:
+                if spaces and addr in last_space:
+                    _, y0, x1, _ = _box((l, b, r, t), parent)
+                    # the spaces left out (after the last one shown): where they were only
+                    # pdfminer knows, and drawn over other characters they split words there
+                    x0 = last_space[addr]
+                    if x1 - x0 > _NO_WIDTH and _only_spaces(k, runs) and _over_text(x0, x1, y0, ctm, runs):
+                        return False
+                continue  # shown, or not left out for its width: a copy drawn over itself (fake bold), as pdfium drops
             info, size = self._font(obj, fonts)
-            font = R.FPDFTextObj_GetFont(obj)
-            if not font or not (R.FPDFFont_GetIsEmbedded(font) or info.simple):
+            font = _B_TEXT_FONT(obj)
+            if not font or not (self._embedded(font) or info.simple):
                 # a CJK font pdfium replaced: a glyph its stand-in lacks has no box either, so
                 # the object may hold text ("。"), not a space; pdfium cannot say which, the
                 # caller asks pdfminer. (Stand-ins of simple fonts have every Latin glyph)
                 return False
             tm = self._matrix(obj)
             tm = _mult(tm, parent) if parent else tm
-            adv = (info.space if info.space is not None else DEFAULT_SPACE) * size
-            keyed.append((k, -1, g.char(" ", info.name, size, adv, info.descent * size, _mult(tm, ctm))))
-        keyed.sort(key=lambda t: (t[0], t[1]))
-        out.extend(t[2] for t in keyed)
+            widths = self._widths_of(font)
+            w = widths[0x20] if 0x20 in widths else self._width(font, 0x20, widths)
+            if w is not None:
+                adv = w * 0.001 * size
+            else:
+                adv = (info.space if info.space is not None else DEFAULT_SPACE) * size
+            runs.append((k, -1, [g.char(" ", info.name, size, adv, info.descent * size, _mult(tm, ctm))]))
+        runs.sort(key=_CONTENT_ORDER)
+        for run in runs:
+            out.extend(run[2])
         return True
 
 
+def _box(bounds: Tuple[float, float, float, float], m: Optional[Matrix]) -> Tuple[float, float, float, float]:
+    """``bounds`` (x0, y0, x1, y1) turned by the matrix ``m`` (None: as they are)."""
+    if m is None:
+        return bounds
+    a, b, c, d, e, f = m
+    x0, y0, x1, y1 = bounds
+    xs = [a * x + c * y + e for x in (x0, x1) for y in (y0, y1)]
+    ys = [b * x + d * y + f for x in (x0, x1) for y in (y0, y1)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _only_spaces(k: int, runs: list) -> bool:
+    """Whether the characters shown of text object ``k`` are all spaces (a text object whose
+    glyphs pdfium's stand-in font lacks has no height either)."""
+    return all(ch["text"] == " " for kk, _, run in runs if kk == k for ch in run)
+
+
+def _over_text(x0: float, x1: float, baseline: float, ctm: Matrix, runs: list) -> bool:
+    """Whether a character other than a blank starts between ``x0`` and ``x1`` on a line
+    through ``baseline`` (pdfium's page space; the characters are placed by ``ctm``, which
+    here only moves)."""
+    dx, dy = ctm[4], ctm[5]
+    x0, x1, baseline = x0 + dx, x1 + dx, baseline + dy
+    return any(x0 < ch["matrix"][4] < x1 and ch["y0"] <= baseline <= ch["y1"] and ch["text"].strip()
+               for _, _, run in runs for ch in run)
+
+
+_CONTENT_ORDER = operator.itemgetter(0, 1)  # (text object in content order, first character index)
 _NO_WIDTH = 0.01  # pdfium's text page skips a text object narrower than this (its kSizeEpsilon)
 _HYPHEN_MARK = 0x02  # what pdfium's text page puts for a hyphen that ends a line
 
@@ -470,10 +645,14 @@ class Geometry:
         ys = [p[1] for p in pts]
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         h, mb_x0, mb_top = self.height, self.mb_x0, self.mb_top
-        obj = {"object_type": kind, "page_number": self.page_number, "linewidth": lw, "stroke": stroke,
-               "fill": fill, "evenodd": evenodd, "stroking_color": scolor, "non_stroking_color": ncolor,
-               "pts": [(mb_x0 + x, mb_top + h - y) for x, y in pts], "width": x1 - x0, "height": y1 - y0}
-        out[kind].append(self._place(obj, x0, y0, x1, y1))
+        top = (h - y1) + mb_top
+        # _place inlined: one dict built at once, its keys in the same order
+        out[kind].append({"object_type": kind, "page_number": self.page_number, "linewidth": lw, "stroke": stroke,
+                          "fill": fill, "evenodd": evenodd, "stroking_color": scolor, "non_stroking_color": ncolor,
+                          "pts": [(mb_x0 + x, mb_top + h - y) for x, y in pts], "width": x1 - x0, "height": y1 - y0,
+                          "x0": x0 + mb_x0 if mb_x0 != 0 else x0, "y0": y0,
+                          "x1": x1 + mb_x0 if mb_x0 != 0 else x1, "y1": y1,
+                          "top": top, "bottom": (h - y0) + mb_top, "doctop": self.doctop0 + top})
 
 
 def _literal(x) -> bytes:
