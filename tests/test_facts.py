@@ -186,7 +186,9 @@ def test_an_interrupted_batch_keeps_the_files_it_finished(tmp_path):
     files = pd.read_parquet(done)
     assert len(files) >= 1 and set(files.status) == {"ok"}
     facts = pd.read_parquet(store / "facts")  # complete files only: no half-written one breaks the read
-    assert set(facts.source) == set(files.source)
+    # a file's ``files`` row is written after its other tables: every file listed has its values
+    # (the file being stored at the kill may have its values and not yet its row)
+    assert set(files.source) <= set(facts.source)
 
 
 def test_a_file_that_fails_is_a_row_of_files_and_has_no_values(tmp_path):
