@@ -254,15 +254,41 @@ def _open_error(path: str, e: Exception) -> XlbudgetError:
                       hint="download it again, or repair it (e.g. qpdf in.pdf out.pdf)")
 
 
+def _page_objs(pdf):
+    """pdfminer's pages of ``pdf`` one by one, pdfminer's object cache emptied after each: a
+    page resolves its content streams, which pdfminer would otherwise keep until the file is
+    closed (the whole file's content in memory)."""
+    from pdfminer.pdfpage import PDFPage
+
+    cache = pdf.doc._cached_objs
+    for page_obj in PDFPage.create_pages(pdf.doc):
+        yield page_obj
+        cache.clear()  # before the next page is resolved: this page's objects are no longer needed
+
+
+def _pages(pdf):
+    """pdfplumber's ``PDF.pages``, one page at a time: pdfplumber builds every page of the file
+    up front and keeps them all until it is closed (6 KiB each, with their content streams)."""
+    from pdfplumber.page import Page
+
+    doctop = 0
+    for i, page_obj in enumerate(_page_objs(pdf)):
+        page = Page(pdf, page_obj, page_number=i + 1, initial_doctop=doctop)
+        doctop += page.height
+        yield page
+
+
 def _open_checked(path: str, limits: PdfSettings):
     """Pre-flight checks, then open with pdfplumber: one clear error for encrypted, damaged,
-    page-less or too long PDFs."""
+    page-less or too long PDFs. Returns the PDF and its number of pages; read its pages with
+    :func:`_pages`, never ``pdf.pages``."""
     import pdfplumber
 
     _preflight(path)
     try:
         pdf = pdfplumber.open(path)
-        n = len(pdf.pages)
+        pdf._pages = []  # so that close() does not build every page to close them
+        n = sum(1 for _ in _page_objs(pdf))
     except Exception as e:  # pdfminer raises many types
         raise _open_error(path, e) from e
     if n == 0:
@@ -272,7 +298,7 @@ def _open_checked(path: str, limits: PdfSettings):
         pdf.close()
         raise LimitError(f"too many pages ({n} > limit max_pages={limits.max_pages}), {path}",
                          hint="a disclosure is far shorter; split the file or check it is the right one")
-    return pdf
+    return pdf, n
 
 
 _FLATE = ("FlateDecode", "Fl")
@@ -640,18 +666,15 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
     heights = []
     empty_pages: List[int] = []  # scanned: images, no text layer
     n_chars = 0
-    pdf = _open_checked(path, s)
+    pdf, n_pages = _open_checked(path, s)
     fast = None
     try:
         if s.backend == "pdfium":
             from xlbudget.read import pdf_pdfium
 
             fast, fonts = pdf_pdfium.Document(path, max_chars=s.max_chars_per_page), {}
-        pages = pdf.pages
-        n_pages = len(pages)
-        for i in range(n_pages):
-            plumbed, page_no = pages[i], i + 1
-            pages[i] = None  # let go once read: pdfplumber keeps every page (6 KiB each) until closed
+        for i, plumbed in enumerate(_pages(pdf)):
+            page_no = i + 1
             # pdfium: the same page geometry, its objects read by pdfium instead of pdfminer
             page = plumbed if fast is None else pdf_pdfium.page_like(plumbed, fast, i, fonts)
             _check_page(page, page_no, path, s, counted=fast is not None)
@@ -720,7 +743,6 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
             raise  # a bug of ours: the CLI reports it as an internal error, never as a damaged PDF
         raise _open_error(path, e) from e  # encrypted / damaged PDF, cannot read PDF (…)
     finally:
-        pdf.pages[:] = [p for p in pdf.pages if p is not None]  # those left when reading stopped early
         pdf.close()
         if fast is not None:
             fast.close()
