@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from xlbudget import catalogue as classify
 from xlbudget import codes
@@ -295,7 +295,18 @@ def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optiona
     return title, label, unit, dept
 
 
-def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Table:
+def _cell(text: str, page: Optional[int], known: Dict[str, tuple]) -> Cell:
+    """A body cell. Cells of equal text share one string and one amount (``known``: text ->
+    (text, amount), one per document): a long document prints "0.00" thousands of times."""
+    shared = known.get(text)
+    if shared is None:
+        shared = known[text] = (text, parse_amount(text))
+    return Cell(text=shared[0], value=shared[1], page=page)
+
+
+def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None,
+                        known: Optional[Dict[str, tuple]] = None) -> Table:
+    known = {} if known is None else known
     title, label, unit, dept = _find_title(lt)
     rows = [list(r) for r in lt.rows]
     masks = [list(m) for m in lt.merged_mask]
@@ -366,7 +377,7 @@ def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Tabl
     for r, pg in zip(body, pages[h:]):
         if EMPTY_TABLE_RE.search("".join(r)) and not any(looks_numeric(c) for c in r):
             continue
-        cells = [Cell(text=c, value=parse_amount(c), page=pg) for c in r]
+        cells = [_cell(c, pg, known) for c in r]
         body_rows.append(Row(cells=cells, page=pg))
     t = Table(
         kind=kind,
@@ -644,7 +655,8 @@ def undecodable_share(raw: RawDocument) -> float:
 def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] = None) -> Document:
     logical = group_tables(raw, stitch)
     doubts: list = []  # (slug, message, page) of what the parse was unsure about
-    read = [(lt, _table_from_logical(lt, doubts)) for lt in logical if lt.rows]
+    known: Dict[str, tuple] = {}
+    read = [(lt, _table_from_logical(lt, doubts, known)) for lt in logical if lt.rows]
     tables = [t for lt, t in read if t.rows or t.header]
     # tables with no title and kind "other" directly after a table of the same width: a
     # continuation the geometry did not catch is left as is (kept as "other", not dropped)
