@@ -31,7 +31,7 @@ def _held_per_page(monkeypatch, path: str, backend: str) -> list:
     seen = []
 
     def spy(page, *args, **kwargs):
-        seen.append((len(page.pdf.doc._cached_objs), len(page.pdf._pages)))
+        seen.append((len(page.pdf.doc._cached_objs), len(getattr(page.pdf, "_pages", ()))))
         return _CHECK_PAGE(page, *args, **kwargs)
 
     monkeypatch.setattr(reader, "_check_page", spy)

@@ -278,6 +278,46 @@ def _pages(pdf):
         yield page
 
 
+def _count_pages(doc) -> int:
+    """How many pages pdfminer's ``PDFPage.create_pages`` gives (its walk of the page tree,
+    its fallback), without building them: building a page resolves its content streams."""
+    from pdfminer import settings
+    from pdfminer.pdfpage import LITERAL_PAGE, LITERAL_PAGES, PDFPage
+    from pdfminer.pdftypes import dict_value, list_value
+
+    n = 0
+    if "Pages" in doc.catalog:
+        visited, todo = set(), [doc.catalog["Pages"]]
+        while todo:
+            obj = todo.pop()
+            if isinstance(obj, int):
+                objid, props = obj, dict_value(doc.getobj(obj))
+            else:
+                objid, props = obj.objid, dict_value(obj)
+            if objid in visited:
+                continue
+            visited.add(objid)
+            kind = props.get("Type")
+            if kind is None and not settings.STRICT:
+                kind = props.get("type")
+            if kind is LITERAL_PAGES and "Kids" in props:
+                todo.extend(list_value(props["Kids"]))
+            elif kind is LITERAL_PAGE:
+                n += 1
+    if n == 0:  # no page tree: pdfminer looks for page objects among all objects
+        n = sum(1 for _ in PDFPage.create_pages(doc))
+    doc._cached_objs.clear()
+    return n
+
+
+def _close(pdf) -> None:
+    """pdfplumber's ``PDF.close`` but for its pages (each was closed once read): it would build
+    every page of the file again to close them."""
+    pdf.flush_cache()
+    if not pdf.stream_is_external:
+        pdf.stream.close()
+
+
 def _open_checked(path: str, limits: PdfSettings):
     """Pre-flight checks, then open with pdfplumber: one clear error for encrypted, damaged,
     page-less or too long PDFs. Returns the PDF and its number of pages; read its pages with
@@ -287,15 +327,18 @@ def _open_checked(path: str, limits: PdfSettings):
     _preflight(path)
     try:
         pdf = pdfplumber.open(path)
-        pdf._pages = []  # so that close() does not build every page to close them
-        n = sum(1 for _ in _page_objs(pdf))
     except Exception as e:  # pdfminer raises many types
         raise _open_error(path, e) from e
+    try:
+        n = _count_pages(pdf.doc)
+    except Exception as e:
+        _close(pdf)
+        raise _open_error(path, e) from e
     if n == 0:
-        pdf.close()
+        _close(pdf)
         raise InputError(f"no pages (the PDF is empty), {path}", hint="download it again")
     if n > limits.max_pages:
-        pdf.close()
+        _close(pdf)
         raise LimitError(f"too many pages ({n} > limit max_pages={limits.max_pages}), {path}",
                          hint="a disclosure is far shorter; split the file or check it is the right one")
     return pdf, n
@@ -743,7 +786,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
             raise  # a bug of ours: the CLI reports it as an internal error, never as a damaged PDF
         raise _open_error(path, e) from e  # encrypted / damaged PDF, cannot read PDF (…)
     finally:
-        pdf.close()
+        _close(pdf)
         if fast is not None:
             fast.close()
     if n_chars == 0:
