@@ -27,11 +27,13 @@ def _concatenated(src, copies: int, out) -> str:
 
 
 def _held_per_page(monkeypatch, path: str, backend: str) -> list:
-    """(pdfminer's cached objects, pdfplumber's built pages) as each page comes to be read."""
+    """(pdfminer's cached objects, pdfplumber's built pages, pdfminer's built fonts) as each
+    page comes to be read."""
     seen = []
 
     def spy(page, *args, **kwargs):
-        seen.append((len(page.pdf.doc._cached_objs), len(getattr(page.pdf, "_pages", ()))))
+        pdf = page.pdf
+        seen.append((len(pdf.doc._cached_objs), len(getattr(pdf, "_pages", ())), len(pdf.rsrcmgr._cached_fonts)))
         return _CHECK_PAGE(page, *args, **kwargs)
 
     monkeypatch.setattr(reader, "_check_page", spy)
@@ -48,9 +50,20 @@ def test_reader_holds_no_more_objects_for_a_longer_file(tmp_path, monkeypatch, b
     assert len(many) == COPIES * len(one)
     # pdfminer's object cache: what the current page resolved, never the pages before it
     # (it kept every content stream of the file: the cache grew with the file's pages)
-    assert max(c for c, _ in many) == max(c for c, _ in one)
+    assert max(c for c, _, _ in many) == max(c for c, _, _ in one)
     # pdfplumber's list of pages is never built (it holds every page, each with its content)
-    assert {p for _, p in many} == {0}
+    assert {p for _, p, _ in many} == {0}
+
+
+def test_pdfminer_keeps_a_bounded_number_of_fonts(tmp_path, monkeypatch):
+    src = need(RENDERED / "pdf_a" / f"{SEEDS[2]}.pdf")
+    one = _held_per_page(monkeypatch, _concatenated(src, 1, tmp_path / "one.pdf"), "pdfplumber")
+    fonts = max(f for _, _, f in one)
+    assert fonts > 0
+    # each copy has fonts of its own (other object ids): kept, the long file would hold them all
+    monkeypatch.setattr(reader, "MAX_CACHED_FONTS", fonts)
+    many = _held_per_page(monkeypatch, _concatenated(src, COPIES, tmp_path / "many.pdf"), "pdfplumber")
+    assert max(f for _, _, f in many) <= fonts
 
 
 def test_page_of_each_character_of_the_joined_lines():

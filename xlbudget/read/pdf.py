@@ -278,6 +278,11 @@ def _pages(pdf):
         yield page
 
 
+# fonts pdfminer keeps built (by object id) across pages: a disclosure uses a dozen or two; a file
+# made of many documents would keep every one of its fonts (widths, CMaps) to the end
+MAX_CACHED_FONTS = 64
+
+
 def _count_pages(doc) -> int:
     """How many pages pdfminer's ``PDFPage.create_pages`` gives (its walk of the page tree,
     its fallback), without building them: building a page resolves its content streams."""
@@ -773,6 +778,9 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                 items = [(ln.top, 1, ln) for ln in lines] + [(f.top, 0, f) for f in frags]
                 items.sort(key=lambda x: (x[0], x[1]))
                 blocks.extend(it[2] for it in items)
+                fonts_made = pdf.rsrcmgr._cached_fonts
+                if len(fonts_made) > MAX_CACHED_FONTS:
+                    fonts_made.clear()
             finally:
                 # pdfplumber's pages sit in reference cycles (their text-map cache): closed,
                 # their objects are freed now, not at the next full garbage collection
