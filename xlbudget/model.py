@@ -34,7 +34,7 @@ FINAL = "决算"
 PERFORMANCE = "绩效"
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell of a table body: raw text plus parsed amount and provenance."""
 
@@ -51,7 +51,7 @@ class Cell:
         return self.text.strip() in DASHES
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     cells: List[Cell]
     page: Optional[int] = None
@@ -64,7 +64,7 @@ class Row:
         return [c.text for c in self.cells]
 
 
-@dataclass
+@dataclass(slots=True)
 class Table:
     """A standard table (or any other table found), stitched across pages."""
 
@@ -115,7 +115,7 @@ def _norm_name(s: str) -> str:
     return "".join(s.split()).replace("(", "（").replace(")", "）")
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """A checkable statement of the narrative (情况说明)."""
 
@@ -138,7 +138,7 @@ class Claim:
     count_unit: Optional[str] = None  # 个 / 人次 / 辆 / 批次
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """A line of text outside the tables (cover, 目录, narrative, notes under a table)."""
 
@@ -146,7 +146,7 @@ class Line:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContentsEntry:
     """One entry of the document's 目录 (table of contents)."""
 
@@ -156,7 +156,7 @@ class ContentsEntry:
     kind: Optional[str] = None  # the table kind a table's title names (catalogue); None for a section
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     department: Optional[str]
     year: Optional[int]
@@ -212,7 +212,7 @@ def table_keys(doc: Document) -> Dict[int, str]:
     return keys
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellRef:
     table: str  # table kind (sheet key)
     row: int  # 0-based body row index
@@ -220,7 +220,7 @@ class CellRef:
     page: Optional[int] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     id: str  # rule id, e.g. TREE, SPLIT, TIE, BALANCE
     severity: str  # error / warning / info

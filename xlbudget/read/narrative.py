@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from xlbudget.model import Claim
 from xlbudget.read.raw import TextLine
@@ -117,14 +118,7 @@ def _subject_before(text: str, pos: int):
 
 def extract_claims(lines: Sequence[TextLine]) -> List[Claim]:
     """Claims from narrative lines (lines are joined per page, then split in clauses)."""
-    # join lines into one stream, keeping a page per character
-    text_parts: List[str] = []
-    pages: List[int] = []
-    for ln in lines:
-        t = "".join(ln.text.split())
-        text_parts.append(t)
-        pages.extend([ln.page] * len(t))
-    text = "".join(text_parts)
+    text, pages = _joined(lines)  # one stream, with the page of each character
     claims: List[Claim] = []
     amounts = list(AMOUNT_RE.finditer(text))
     for k, m in enumerate(amounts):
@@ -221,17 +215,42 @@ VEHICLE_TOTAL_RE = re.compile(r"(?:共有|实有)(?:车辆|公务用车)?(?:编�
 VEHICLE_PART_RE = re.compile(r"([^，,、；;：:。\d]{2,16}?)\s*(\d+)\s*辆")
 
 
-def _joined(lines: Sequence[TextLine]):
+class _CharPages:
+    """The page of each character of the joined lines, ``pages[i]``, stored per line: a list
+    with an entry per character takes 8 bytes a character (megabytes for a long document)."""
+
+    def __init__(self):
+        self.starts: List[int] = []  # offset of each (non-empty) line's first character
+        self.pages: List[int] = []
+        self.n = 0
+
+    def add(self, page: int, length: int) -> None:
+        if length:
+            self.starts.append(self.n)
+            self.pages.append(page)
+            self.n += length
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> int:
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        return self.pages[bisect_right(self.starts, i) - 1]
+
+
+def _joined(lines: Sequence[TextLine]) -> Tuple[str, _CharPages]:
+    """The lines' texts joined without their whitespace, and the page of each character."""
     parts: List[str] = []
-    pages: List[int] = []
+    pages = _CharPages()
     for ln in lines:
         t = "".join(ln.text.split())
         parts.append(t)
-        pages.extend([ln.page] * len(t))
+        pages.add(ln.page, len(t))
     return "".join(parts), pages
 
 
-def _comparisons(text: str, pages: List[int]) -> List[Claim]:
+def _comparisons(text: str, pages: _CharPages) -> List[Claim]:
     out: List[Claim] = []
     prev_end = 0
     for m in COMPARE_RE.finditer(text):
@@ -255,7 +274,7 @@ def _comparisons(text: str, pages: List[int]) -> List[Claim]:
     return out
 
 
-def _counts(text: str, pages: List[int]) -> List[Claim]:
+def _counts(text: str, pages: _CharPages) -> List[Claim]:
     """"团组0个、累计0人次", "保有量为0辆", "接待23批次，179人次": counts of the 三公 item named
     last before them in the sentence (a count with no 三公 item before it is no 三公 count)."""
     out: List[Claim] = []
@@ -277,7 +296,7 @@ def _counts(text: str, pages: List[int]) -> List[Claim]:
     return out
 
 
-def _vehicles(text: str, pages: List[int]) -> List[Claim]:
+def _vehicles(text: str, pages: _CharPages) -> List[Claim]:
     """"共有车辆66辆，其中，一般公务用车13辆、执法执勤用车38辆、特种专业技术用车15辆": the total
     (qualifier 合计) followed by its parts (qualifier 其中), one statement each."""
     out: List[Claim] = []

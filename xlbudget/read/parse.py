@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 from xlbudget import catalogue as classify
 from xlbudget import codes
@@ -18,7 +18,7 @@ from xlbudget.read.narrative import extract_claims, extract_statements
 from xlbudget.numbers import looks_numeric, parse_amount
 from xlbudget.read.raw import Fragment, RawDocument, TextLine
 from xlbudget.settings import StitchSettings
-from xlbudget.read.stitch import LogicalTable, group_tables, is_page_furniture
+from xlbudget.read.stitch import LogicalTable, is_page_furniture, iter_tables
 from xlbudget.vocabulary import EMPTY_TABLE_RE, LEVEL_NAMES, ORG_SUFFIX_RE, TOTAL_RE, UNIT_RE, YEAR_RE
 
 DEPT_RE = re.compile(r"(?:部门名称|单位名称|预算部门|部门)\s*[:：]\s*([^\s:：]{2,40}?)(?:\s|单\s*位|金额单位|$)")
@@ -295,7 +295,18 @@ def _find_title(lt: LogicalTable) -> Tuple[Optional[str], Optional[str], Optiona
     return title, label, unit, dept
 
 
-def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Table:
+def _cell(text: str, page: Optional[int], known: Dict[str, tuple]) -> Cell:
+    """A body cell. Cells of equal text share one string and one amount (``known``: text ->
+    (text, amount), one per document): a long document prints "0.00" thousands of times."""
+    shared = known.get(text)
+    if shared is None:
+        shared = known[text] = (text, parse_amount(text))
+    return Cell(text=shared[0], value=shared[1], page=page)
+
+
+def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None,
+                        known: Optional[Dict[str, tuple]] = None) -> Table:
+    known = {} if known is None else known
     title, label, unit, dept = _find_title(lt)
     rows = [list(r) for r in lt.rows]
     masks = [list(m) for m in lt.merged_mask]
@@ -366,7 +377,7 @@ def _table_from_logical(lt: LogicalTable, doubts: Optional[list] = None) -> Tabl
     for r, pg in zip(body, pages[h:]):
         if EMPTY_TABLE_RE.search("".join(r)) and not any(looks_numeric(c) for c in r):
             continue
-        cells = [Cell(text=c, value=parse_amount(c), page=pg) for c in r]
+        cells = [_cell(c, pg, known) for c in r]
         body_rows.append(Row(cells=cells, page=pg))
     t = Table(
         kind=kind,
@@ -642,10 +653,12 @@ def undecodable_share(raw: RawDocument) -> float:
 
 
 def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] = None) -> Document:
-    logical = group_tables(raw, stitch)
     doubts: list = []  # (slug, message, page) of what the parse was unsure about
-    read = [(lt, _table_from_logical(lt, doubts)) for lt in logical if lt.rows]
-    tables = [t for lt, t in read if t.rows or t.header]
+    known: Dict[str, tuple] = {}
+    # (header changes, table): each logical table assembled, built and let go in turn
+    read = [(lt.header_changes, _table_from_logical(lt, doubts, known))
+            for lt in iter_tables(raw, stitch) if lt.rows]
+    tables = [t for _, t in read if t.rows or t.header]
     # tables with no title and kind "other" directly after a table of the same width: a
     # continuation the geometry did not catch is left as is (kept as "other", not dropped)
     units = Counter(t.unit for t in tables if t.unit)
@@ -679,8 +692,8 @@ def build_document(raw: RawDocument, stitch: Union[None, StitchSettings, dict] =
     doc.contents = read_contents(doc.lines)
     _doubt_reading(doc, lines)
     doc.warnings.extend(raw.warnings)
-    for lt, t in read:
-        for page, repeat in lt.header_changes:
+    for header_changes, t in read:
+        for page, repeat in header_changes:
             doc.doubt("header-changed", f"{t.kind} {t.title}: the header repeated on page {page} differs from "
                       f"the first page's ({' | '.join(c for c in repeat[0] if c.strip())}); "
                       "those rows are read as body rows", page=page)

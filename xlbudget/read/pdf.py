@@ -263,25 +263,99 @@ def _open_error(path: str, e: Exception) -> XlbudgetError:
                       hint="download it again, or repair it (e.g. qpdf in.pdf out.pdf)")
 
 
+def _page_objs(pdf):
+    """pdfminer's pages of ``pdf`` one by one, pdfminer's object cache emptied after each: a
+    page resolves its content streams, which pdfminer would otherwise keep until the file is
+    closed (the whole file's content in memory)."""
+    from pdfminer.pdfpage import PDFPage
+
+    cache = pdf.doc._cached_objs
+    for page_obj in PDFPage.create_pages(pdf.doc):
+        yield page_obj
+        cache.clear()  # before the next page is resolved: this page's objects are no longer needed
+
+
+def _pages(pdf):
+    """pdfplumber's ``PDF.pages``, one page at a time: pdfplumber builds every page of the file
+    up front and keeps them all until it is closed (6 KiB each, with their content streams)."""
+    from pdfplumber.page import Page
+
+    doctop = 0
+    for i, page_obj in enumerate(_page_objs(pdf)):
+        page = Page(pdf, page_obj, page_number=i + 1, initial_doctop=doctop)
+        doctop += page.height
+        yield page
+
+
+# fonts pdfminer keeps built (by object id) across pages: a disclosure uses a dozen or two; a file
+# made of many documents would keep every one of its fonts (widths, CMaps) to the end
+MAX_CACHED_FONTS = 64
+
+
+def _count_pages(doc) -> int:
+    """How many pages pdfminer's ``PDFPage.create_pages`` gives (its walk of the page tree,
+    its fallback), without building them: building a page resolves its content streams."""
+    from pdfminer import settings
+    from pdfminer.pdfpage import LITERAL_PAGE, LITERAL_PAGES, PDFPage
+    from pdfminer.pdftypes import dict_value, list_value
+
+    n = 0
+    if "Pages" in doc.catalog:
+        visited, todo = set(), [doc.catalog["Pages"]]
+        while todo:
+            obj = todo.pop()
+            if isinstance(obj, int):
+                objid, props = obj, dict_value(doc.getobj(obj))
+            else:
+                objid, props = obj.objid, dict_value(obj)
+            if objid in visited:
+                continue
+            visited.add(objid)
+            kind = props.get("Type")
+            if kind is None and not settings.STRICT:
+                kind = props.get("type")
+            if kind is LITERAL_PAGES and "Kids" in props:
+                todo.extend(list_value(props["Kids"]))
+            elif kind is LITERAL_PAGE:
+                n += 1
+    if n == 0:  # no page tree: pdfminer looks for page objects among all objects
+        n = sum(1 for _ in PDFPage.create_pages(doc))
+    doc._cached_objs.clear()
+    return n
+
+
+def _close(pdf) -> None:
+    """pdfplumber's ``PDF.close`` but for its pages (each was closed once read): it would build
+    every page of the file again to close them."""
+    pdf.flush_cache()
+    if not pdf.stream_is_external:
+        pdf.stream.close()
+
+
 def _open_checked(path: str, limits: PdfSettings):
     """Pre-flight checks, then open with pdfplumber: one clear error for encrypted, damaged,
-    page-less or too long PDFs."""
+    page-less or too long PDFs. Returns the PDF and its number of pages; read its pages with
+    :func:`_pages`, never ``pdf.pages``."""
     import pdfplumber
 
     _preflight(path)
     try:
         pdf = pdfplumber.open(path)
-        n = len(pdf.pages)
     except Exception as e:  # pdfminer raises many types
         raise _open_error(path, e) from e
+    try:
+        n = _count_pages(pdf.doc)
+    except Exception as e:
+        _close(pdf)
+        raise _open_error(path, e) from e
     if n == 0:
-        pdf.close()
+        _close(pdf)
         raise InputError(f"no pages (the PDF is empty), {path}", hint="download it again")
     if n > limits.max_pages:
-        pdf.close()
+        _close(pdf)
         raise LimitError(f"too many pages ({n} > limit max_pages={limits.max_pages}), {path}",
                          hint="a disclosure is far shorter; split the file or check it is the right one")
-    return pdf
+    return pdf, n
 
 
 _FLATE = ("FlateDecode", "Fl")
@@ -656,18 +730,15 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
     heights = []
     empty_pages: List[int] = []  # scanned: images, no text layer
     n_chars = 0
-    pdf = _open_checked(path, s)
+    pdf, n_pages = _open_checked(path, s)
     fast = None
     try:
         if s.backend == "pdfium":
             from xlbudget.read import pdf_pdfium
 
             fast, fonts = pdf_pdfium.Document(path, max_chars=s.max_chars_per_page), {}
-        pages = pdf.pages
-        n_pages = len(pages)
-        for i in range(n_pages):
-            plumbed, page_no = pages[i], i + 1
-            pages[i] = None  # let go once read: pdfplumber keeps every page (6 KiB each) until closed
+        for i, plumbed in enumerate(_pages(pdf)):
+            page_no = i + 1
             # pdfium: the same page geometry, its objects read by pdfium instead of pdfminer
             page = plumbed if fast is None else pdf_pdfium.page_like(plumbed, fast, i, fonts)
             _check_page(page, page_no, path, s, counted=fast is not None)
@@ -721,6 +792,9 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
                 items = [(ln.top, 1, ln) for ln in lines] + [(f.top, 0, f) for f in frags]
                 items.sort(key=lambda x: (x[0], x[1]))
                 blocks.extend(it[2] for it in items)
+                fonts_made = pdf.rsrcmgr._cached_fonts
+                if len(fonts_made) > MAX_CACHED_FONTS:
+                    fonts_made.clear()
             finally:
                 # pdfplumber's pages sit in reference cycles (their text-map cache): closed,
                 # their objects are freed now, not at the next full garbage collection
@@ -734,8 +808,7 @@ def read_pdf(path: str, settings: Union[None, PdfSettings, dict] = None) -> RawD
             raise  # a bug of ours: the CLI reports it as an internal error, never as a damaged PDF
         raise _open_error(path, e) from e  # encrypted / damaged PDF, cannot read PDF (…)
     finally:
-        pdf.pages[:] = [p for p in pdf.pages if p is not None]  # those left when reading stopped early
-        pdf.close()
+        _close(pdf)
         if fast is not None:
             fast.close()
     if n_chars == 0:

@@ -715,6 +715,8 @@ def page_fonts(page_obj, cache: Dict[object, Tuple[bytes, "FontInfo"]]) -> Dict[
                 base, info = cache[key]
                 out.setdefault(base, info)
                 out.setdefault(_unsubset(base), info)
+            if not isinstance(ref, PDFObjRef):  # an id names a direct dictionary only while it lives
+                del cache[key]
         for ref in (resolve1(res.get("XObject")) or {}).values():
             key = (ref.objid if isinstance(ref, PDFObjRef) else id(ref))
             if key in seen:

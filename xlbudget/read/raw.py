@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Union
 
 
-@dataclass
+@dataclass(slots=True)
 class TextLine:
     page: int
     top: float
@@ -19,7 +19,7 @@ class TextLine:
     bottom: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Fragment:
     """One table on one page. ``rows[i][j]`` is None where a merged cell covers column j."""
 
@@ -41,7 +41,7 @@ class Fragment:
 Block = Union[TextLine, Fragment]
 
 
-@dataclass
+@dataclass(slots=True)
 class RawDocument:
     source: str
     n_pages: int

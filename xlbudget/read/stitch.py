@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional, Union
+from typing import Iterator, List, Optional, Union
 
 from xlbudget.numbers import looks_numeric
 from xlbudget.read.raw import Fragment, RawDocument, TextLine
@@ -115,6 +115,13 @@ def _continues(prev: Fragment, frag: Fragment, between: List[TextLine], s: Stitc
 
 
 def group_tables(raw: RawDocument, settings: Union[None, StitchSettings, dict] = None) -> List[LogicalTable]:
+    return list(iter_tables(raw, settings))
+
+
+def iter_tables(raw: RawDocument, settings: Union[None, StitchSettings, dict] = None) -> Iterator[LogicalTable]:
+    """The logical tables of ``group_tables`` one by one: each is assembled (its rows copied
+    onto unified columns) only when asked for, so a long document's tables are not all held
+    assembled at once."""
     s = StitchSettings.resolve(settings)
     tables: List[LogicalTable] = []
     pending: List[TextLine] = []
@@ -138,12 +145,11 @@ def group_tables(raw: RawDocument, settings: Union[None, StitchSettings, dict] =
         pending = []
     if tables:
         tables[-1].after = [t for t in pending if t.page == tables[-1].fragments[-1].page][:6]
-    for t in tables:
+    tables.reverse()
+    while tables:
+        t = tables.pop()  # nothing else holds it: let go once the caller is done with it
         _assemble(t, s)
-    out: List[LogicalTable] = []
-    for t in tables:
-        out.extend(_split_at_titles(t))
-    return out
+        yield from _split_at_titles(t)
 
 
 def _split_at_titles(t: LogicalTable) -> List[LogicalTable]:
