@@ -184,10 +184,31 @@ print(cpu, hwm[0] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
 
-def scaling(files, backends, sizes, folder: str) -> list:
+def repeated(base: str, n: int, folder: str) -> str:
+    """A PDF of ``n`` pages: the pages of ``base`` over and over (the same content: only the
+    number of pages grows)."""
+    import pypdfium2 as pdfium
+
+    out = pdfium.PdfDocument.new()
+    src = pdfium.PdfDocument(base)
+    while len(out) < n:
+        out.import_pages(src, list(range(min(len(src), n - len(out)))))
+    src.close()
+    path = os.path.join(folder, f"repeated_{n}.pdf")
+    out.save(path)
+    out.close()
+    return path
+
+
+def scaling(files, backends, sizes, folder: str, repeat: bool = False) -> list:
     rows = []
+    base = None
     for n in sizes:
-        path = concatenated(files, n, folder)
+        if repeat and base is not None:
+            path = repeated(base, n, folder)
+        else:
+            path = concatenated(files, n, folder)
+            base = base or path
         for b in backends:
             r = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(REPO_ROOT), path=path, backend=b)],
                                capture_output=True, text=True, cwd=REPO_ROOT)
@@ -209,6 +230,9 @@ def main(argv=None) -> int:
     ap.add_argument("--scaling", action="store_true", help="also the 25/50/200/1000-page scaling table")
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--scaling-backends", nargs="+", default=["pdfium", "pdfplumber"])
+    ap.add_argument("--repeat", action="store_true",
+                    help="scaling files made by repeating the smallest one (same content, more pages) "
+                         "instead of concatenating more corpus PDFs")
     ap.add_argument("--json", dest="json_out", type=Path, help="write the raw figures here")
     a = ap.parse_args(argv)
     files = a.files or corpus()
@@ -240,7 +264,7 @@ def main(argv=None) -> int:
             for n, s in cpu.items():
                 print(f"| {n} | {1000 * s / pages:.1f} | {s / base:.3f} | {s / floor:.1f} |")
         if a.scaling:
-            rows = scaling(files, a.scaling_backends, a.sizes, tmp)
+            rows = scaling(files, a.scaling_backends, a.sizes, tmp, repeat=a.repeat)
             out["scaling"] = rows
             print("\n| pages | backend | CPU s | ms/page | peak RSS MiB |\n| ---: | --- | ---: | ---: | ---: |")
             for r in rows:
