@@ -219,7 +219,7 @@ def test_a_form_that_draws_itself_is_measured_once(tmp_path):
         [b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"],
         [b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /Fm0 6 0 R >> >>"
          b" /Length %d >>\nstream\n" % len(form) + form + b"\nendstream"]))
-    from xlbudget.read.pdf import _check_page
+    from xlbudget.read.pdf_open import check_page as _check_page
     import pdfplumber
 
     with pdfplumber.open(str(p)) as pdf:

@@ -5,12 +5,13 @@ Objects are counted, never bytes or RSS: the counts are the same on every machin
 import pytest
 from conftest import RENDERED, SEEDS, need
 
-from xlbudget.read import pdf as reader
+from xlbudget.read import pdf_open
+from xlbudget.read.pdf import read_pdf
 from xlbudget.read.narrative import _joined
 from xlbudget.read.raw import TextLine
 
 COPIES = 4  # the long file: the same document this many times over
-_CHECK_PAGE = reader._check_page
+_CHECK_PAGE = pdf_open.check_page
 
 
 def _concatenated(src, copies: int, out) -> str:
@@ -36,8 +37,8 @@ def _held_per_page(monkeypatch, path: str, backend: str) -> list:
         seen.append((len(pdf.doc._cached_objs), len(getattr(pdf, "_pages", ())), len(pdf.rsrcmgr._cached_fonts)))
         return _CHECK_PAGE(page, *args, **kwargs)
 
-    monkeypatch.setattr(reader, "_check_page", spy)
-    raw = reader.read_pdf(path, {"backend": backend})
+    monkeypatch.setattr(pdf_open, "check_page", spy)
+    raw = read_pdf(path, {"backend": backend})
     assert len(seen) == raw.n_pages
     return seen
 
@@ -61,7 +62,7 @@ def test_pdfminer_keeps_a_bounded_number_of_fonts(tmp_path, monkeypatch):
     fonts = max(f for _, _, f in one)
     assert fonts > 0
     # each copy has fonts of its own (other object ids): kept, the long file would hold them all
-    monkeypatch.setattr(reader, "MAX_CACHED_FONTS", fonts)
+    monkeypatch.setattr(pdf_open, "MAX_CACHED_FONTS", fonts)
     many = _held_per_page(monkeypatch, _concatenated(src, COPIES, tmp_path / "many.pdf"), "pdfplumber")
     assert max(f for _, _, f in many) <= fonts
 
