@@ -10,8 +10,8 @@ from conftest import ROOT
 PACKAGE = Path(ROOT) / "xlbudget"
 
 # the domain, at the top level of the package: no I/O library, no other layer
-DOMAIN = {"model", "vocabulary", "catalogue", "subjects", "numbers", "codes", "text", "settings", "paths", "frames",
-          "__init__"}
+DOMAIN = {"model", "vocabulary", "catalogue", "subjects", "numbers", "codes", "text", "settings", "readers", "paths",
+          "frames", "__init__"}
 
 # layer -> the layers it may import (the domain is always allowed)
 ALLOWED = {
@@ -123,8 +123,10 @@ def test_core_runs_without_pdf_excel_libraries():
 def test_the_command_line_starts_without_heavy_libraries():
     # `xlbudget --help` costs about a bare interpreter: the PDF, Excel, table and cluster libraries
     # (and the model itself) are imported by the commands that use them, never at start-up
-    code = ("import sys\n"
+    code = ("import sys, contextlib, io\n"
             "import xlbudget.cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            "    xlbudget.cli.main(['--help'])  # the parser is built: every subcommand's options\n"
             "heavy = ('pdfplumber', 'pdfminer', 'pypdfium2', 'openpyxl', 'pandas', 'pyarrow', 'duckdb', 'dask',\n"
             "         'distributed', 'tqdm', 'xlwings', 'xlbudget.model', 'dataclasses')\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n")

@@ -53,10 +53,10 @@ def check_output(path: str, exts=WORKBOOK_EXT) -> str:
 
 
 def _backend_option(s) -> None:
-    from xlbudget.settings import BACKENDS, PdfSettings
+    from xlbudget.readers import BACKENDS, DEFAULT_BACKEND
 
     s.add_argument("--backend", choices=BACKENDS, default=None,
-                   help=f"PDF reader: pdfium (fast) or pdfplumber (default: {PdfSettings.backend})")
+                   help=f"PDF reader: pdfium (fast) or pdfplumber (default: {DEFAULT_BACKEND})")
 
 
 def _pdf_settings(a) -> "dict | None":

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any, Dict, Type, TypeVar, Union
 
+from xlbudget.readers import BACKENDS, DEFAULT_BACKEND  # noqa: F401 (BACKENDS: the names settings accept)
+
 S = TypeVar("S", bound="_Settings")
 
 
@@ -35,7 +37,6 @@ class _Settings:
                 raise ValueError(f"{type(self).__name__}.{f.name} must not be negative: {v}")
 
 
-BACKENDS = ("pdfplumber", "pdfium")  # PdfSettings.backend
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,8 @@ class PdfSettings(_Settings):
     # words further apart than this are printed with a space between them (pdfplumber's x_tolerance)
     word_gap: float = 3.0
 
-    # how pages are read: "pdfium" (pypdfium2 parses the content streams in C, 3x faster; it
-    # builds pdfminer's objects, and every corpus PDF reads the same: tests/test_backends.py)
-    # or "pdfplumber" (pdfminer parses them in Python)
-    backend: str = "pdfium"
+    # how pages are read: "pdfium" or "pdfplumber" (pdfminer parses them in Python), see readers.py
+    backend: str = DEFAULT_BACKEND
 
     # safety limits: a hostile or broken PDF is refused quickly instead of running for hours or
     # filling memory. Real disclosures (corpus: at most 33 pages, 1,422 characters and a 120 KB
