@@ -171,7 +171,7 @@ def _end_worker(mark: str) -> None:
 
 
 def _timed_out(job: Tuple, timeout: float, sha: Optional[str], seconds: float) -> BatchResult:
-    mode, pdf, out, rel = job[:4]
+    _, pdf, out, rel = job[:4]
     return BatchResult(file=rel, pdf=pdf, output=out, status=TIMEOUT, sha256=sha, seconds=round(seconds, 2),
                        error=f"timeout after {timeout:g} s, {pdf}, nothing was written for it; "
                              "raise --timeout or check the file")

@@ -590,10 +590,6 @@ def _unsubset(name: bytes) -> bytes:
     return name[7:] if len(name) > 7 and name[6:7] == b"+" and name[:6].isupper() else name
 
 
-def _text(u: int) -> str:
-    return chr(u) if u else ""
-
-
 class FontInfo:
     __slots__ = ("name", "descent", "space", "simple")
 

@@ -43,8 +43,7 @@ OVERVIEW_SHEET = "总览"
 EXTRA_COLS = ["全编码", "级次", "页码"]
 ROW_KEY_COL = "行号"  # the last column of a table sheet: the row's position in the document (see Layout)
 # the safe-text rules live in the pure module text.py (the xlwings paths use them too)
-from xlbudget.text import (CUT_MARK, EXCEL_MAX_CHARS, EXCEL_MAX_SHEET, _XML_ILLEGAL,  # noqa: E402,F401
-                   _utf16_len, looks_like_formula, safe_text, sheet_title)
+from xlbudget.text import CUT_MARK, EXCEL_MAX_CHARS, looks_like_formula, safe_text, sheet_title  # noqa: E402,F401
 
 
 def text_cell(ws, row: int, col: int, text):
